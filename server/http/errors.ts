@@ -1,0 +1,64 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from '../log.ts';
+
+/** An answer for the client's mistake: it becomes `{ error, message }` with this status. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export const notAuthenticated = (): HttpError =>
+  new HttpError(401, 'not_authenticated', 'Log in first: this route needs a session.');
+
+export const notFound: RequestHandler = (req, _res, next) => {
+  next(new HttpError(404, 'not_found', `Nothing here: ${req.method} ${req.path}.`));
+};
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+}
+
+// body-parser tags its errors with a `type`; each is the client's mistake, not ours.
+function fromBodyParser(error: BodyParserError): HttpError | undefined {
+  switch (error.type) {
+    case 'entity.parse.failed':
+      return new HttpError(400, 'invalid_json', 'The request body is not valid JSON.');
+    case 'entity.too.large':
+      return new HttpError(413, 'body_too_large', 'The request body is larger than 10 KB.');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new HttpError(415, 'unsupported_encoding', 'Send the body as UTF-8 JSON.');
+    case 'request.aborted':
+    case 'request.size.invalid':
+    case 'stream.encoding.set':
+      return new HttpError(400, 'bad_request', 'The request body could not be read.');
+    default:
+      return undefined;
+  }
+}
+
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if (res.headersSent) return next(error);
+    const known = error instanceof HttpError ? error : fromBodyParser((error ?? {}) as BodyParserError);
+    if (known) {
+      res.set(known.headers);
+      res.status(known.status).json({ error: known.code, message: known.message, ...known.details });
+      return;
+    }
+    // Our mistake: the client learns only that it happened; the log says where.
+    log.error(
+      `${req.method} ${req.path} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    res.status(500).json({ error: 'internal_error', message: 'Something went wrong on our side.' });
+  };
+}

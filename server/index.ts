@@ -1,0 +1,47 @@
+import type { AddressInfo } from 'node:net';
+import { boot } from './boot.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { createLogger } from './log.ts';
+import { UserFileError } from './users/user-file.ts';
+
+// The process entry: configuration, then the app, then listen. Every start-up problem
+// a person can fix is one line on stderr and exit code 1, never a stack trace.
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  const { app, close } = await boot(config, log);
+
+  const server = app.listen(config.port, config.host);
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    console.error(`cannot listen on ${config.host}:${config.port}: ${error.code ?? error.message}`);
+    process.exit(1);
+  });
+  server.on('listening', () => {
+    const { port } = server.address() as AddressInfo;
+    log.info(
+      `cookie-lab listening on http://${config.host}:${port} (session store: ${config.sessionStore}, users: ${config.dbFile})`,
+    );
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal}: closing`);
+    server.close(() => void close().then(() => process.exit(0)));
+    // Keep-alive connections would hold close() open; nobody waits for them in a demo.
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(0), 5_000).unref();
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof UserFileError) {
+    console.error(`cookie-lab cannot start: ${error.message}`);
+  } else {
+    console.error('cookie-lab cannot start:', error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,73 @@
+import { Router } from 'express';
+import { HttpError, notAuthenticated } from '../http/errors.ts';
+import { parseBody } from '../http/body.ts';
+import { route } from '../http/methods.ts';
+import { passwordProblem } from '../passwords/policy.ts';
+import { sessionOf } from '../sessions/port.ts';
+import type { AppDeps } from './deps.ts';
+import { currentUser, requireUser } from './require-user.ts';
+import { changePasswordBody, deleteAccountBody } from './schemas.ts';
+
+const wrongPassword = () => new HttpError(401, 'invalid_credentials', 'That is not your current password.');
+
+/** Who am I, change my password, delete my account: each about the session's own user. */
+export function accountRoutes({ users, hasher }: AppDeps): Router {
+  const router = Router();
+
+  // The session may outlive its user record only between two requests: a deleted or
+  // revoked user has no session from the next request on.
+  const recordOf = (id: string) => {
+    const user = users.findById(id);
+    if (!user) throw notAuthenticated();
+    return user;
+  };
+
+  route(router, '/api/me', {
+    GET: [
+      requireUser,
+      (req, res) => {
+        const session = currentUser(req);
+        const user = recordOf(session.id);
+        res.json({
+          id: user.id,
+          username: user.username,
+          createdAt: user.createdAt,
+          loggedInAt: new Date(session.issuedAt).toISOString(),
+        });
+      },
+    ],
+    DELETE: [
+      requireUser,
+      async (req, res) => {
+        const { password } = parseBody(deleteAccountBody, req.body);
+        const user = recordOf(currentUser(req).id);
+        if (!(await hasher.verify(password, user.passwordHash))) throw wrongPassword();
+        await sessionOf(req).endAll();
+        await users.delete(user.id);
+        res.json({ message: `Account ${user.username} deleted; all its sessions have ended.` });
+      },
+    ],
+  });
+
+  route(router, '/api/me/password', {
+    PUT: [
+      requireUser,
+      async (req, res) => {
+        const { currentPassword, newPassword } = parseBody(changePasswordBody, req.body);
+        const problem = passwordProblem(newPassword);
+        if (problem) throw new HttpError(400, 'invalid_password', problem);
+        const user = recordOf(currentUser(req).id);
+        if (!(await hasher.verify(currentPassword, user.passwordHash))) throw wrongPassword();
+        const updated = await users.changePassword(user.id, await hasher.hash(newPassword));
+        if (!updated) throw notAuthenticated();
+        // Every other session ends with the old password; this browser gets a fresh one.
+        const session = sessionOf(req);
+        await session.endAll();
+        await session.start(users.findById(user.id) ?? updated);
+        res.json({ message: 'Password changed; every other session of this account has ended.' });
+      },
+    ],
+  });
+
+  return router;
+}

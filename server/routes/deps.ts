@@ -1,0 +1,15 @@
+import type { Config } from '../config.ts';
+import type { Logger } from '../log.ts';
+import type { PasswordHasher } from '../passwords/hasher.ts';
+import type { SessionStore } from '../sessions/port.ts';
+import type { UserRepository } from '../users/repository.ts';
+
+/** Everything the app is built from. Tests build it with their own clock, files and logs. */
+export interface AppDeps {
+  config: Config;
+  users: UserRepository;
+  hasher: PasswordHasher;
+  store: SessionStore;
+  log: Logger;
+  now: () => number;
+}

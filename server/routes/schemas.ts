@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+// Request bodies, declared once. Lengths here only stop absurd input early; the real
+// password rules (8 characters, 72 bytes) live in passwords/policy.ts.
+
+const text = () =>
+  z.string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') });
+
+const body = <T extends z.ZodRawShape>(shape: T) =>
+  z.object(shape, { error: 'The request body must be a JSON object.' });
+
+const anyPassword = text().min(1, 'is required').max(1024, 'is too long');
+
+export const usernamePattern = /^[A-Za-z0-9._-]{3,32}$/;
+
+export const registerBody = body({
+  username: text()
+    .trim()
+    .regex(usernamePattern, 'must be 3 to 32 characters: letters, digits, ".", "_" or "-"'),
+  password: anyPassword,
+});
+
+export const loginBody = body({
+  username: text().trim().min(1, 'is required').max(256, 'is too long'),
+  password: anyPassword,
+});
+
+export const changePasswordBody = body({ currentPassword: anyPassword, newPassword: anyPassword });
+
+export const deleteAccountBody = body({ password: anyPassword });

@@ -1,0 +1,64 @@
+import clientSessions from 'client-sessions';
+import { z } from 'zod';
+
+/**
+ * What a session cookie holds once opened: the least a session needs. Never a password
+ * or a hash: anyone who ever holds the key can read every cookie it sealed.
+ */
+export const cookiePayload = z.object({
+  userId: z.string(),
+  username: z.string(),
+  /** The user's session version when this session started; a bump revokes it. */
+  version: z.number().int().nonnegative(),
+  /** Login time, ms since the epoch: the absolute lifetime counts from here. */
+  issuedAt: z.number().int().nonnegative(),
+  /** Free text a user stored in the session, to watch the cookie grow. */
+  notes: z.string().optional(),
+});
+export type CookiePayload = z.infer<typeof cookiePayload>;
+
+export interface OpenedCookie {
+  payload: CookiePayload;
+  /** When the cookie was last sealed (client-sessions' createdAt): idle time counts from here. */
+  sealedAt: number;
+  /** Which key of SESSION_SECRET opened it: 0 is the newest. */
+  keyIndex: number;
+}
+
+export interface CookieCodec {
+  seal(payload: CookiePayload, sealedAt: number, durationMs: number): string;
+  /** Undefined for anything not sealed by one of our keys: tampered, truncated, foreign. */
+  open(value: string): OpenedCookie | undefined;
+}
+
+/**
+ * client-sessions' own wire format, `iv.ciphertext.createdAt.duration.hmac`
+ * (AES-256-CBC, then HMAC-SHA256 over all of it), through its exported `util`, so
+ * every cookie still opens with client-sessions and the right secret. What the library
+ * lacks, key rotation, is a loop over the keys: seal with the first, open with any.
+ */
+export function createCookieCodec(cookieName: string, secrets: readonly string[]): CookieCodec {
+  if (secrets.length === 0) throw new Error('cookie-lab: at least one session secret is needed');
+  // client-sessions derives the AES and HMAC keys into the options object on first use,
+  // so one object per key keeps that derivation to once per process.
+  const keys = secrets.map((secret) => ({ cookieName, secret }));
+  return {
+    seal: (payload, sealedAt, durationMs) =>
+      clientSessions.util.encode(keys[0]!, payload, durationMs, sealedAt),
+    open(value) {
+      for (const [keyIndex, key] of keys.entries()) {
+        let decoded: ReturnType<typeof clientSessions.util.decode> | undefined;
+        try {
+          decoded = clientSessions.util.decode(key, value);
+        } catch {
+          decoded = undefined;
+        }
+        if (!decoded) continue;
+        const payload = cookiePayload.safeParse(decoded.content);
+        if (!payload.success) return undefined;
+        return { payload: payload.data, sealedAt: decoded.createdAt, keyIndex };
+      }
+      return undefined;
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import type { Response } from 'express';
+
+export interface CookieFlags {
+  name: string;
+  /** Secure: only ever sent over HTTPS. On in production. */
+  secure: boolean;
+}
+
+// HttpOnly, not signing, is what keeps a cookie away from page scripts (the course
+// notes say otherwise). SameSite=Lax keeps it off cross-site POSTs.
+function attributes(flags: CookieFlags): string {
+  return `Path=/; HttpOnly; SameSite=Lax${flags.secure ? '; Secure' : ''}`;
+}
+
+export function sessionCookie(flags: CookieFlags, value: string, expires: Date): string {
+  return `${flags.name}=${value}; ${attributes(flags)}; Expires=${expires.toUTCString()}`;
+}
+
+export function clearedCookie(flags: CookieFlags): string {
+  return `${flags.name}=; ${attributes(flags)}; Expires=${new Date(0).toUTCString()}`;
+}
+
+/** The first value of the named cookie in a Cookie header; later duplicates are ignored. */
+export function readCookie(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  const prefix = name + '=';
+  for (const part of header.split(';')) {
+    const pair = part.trim();
+    if (pair.startsWith(prefix)) return pair.slice(prefix.length);
+  }
+  return undefined;
+}
+
+/** Sets this response's session cookie, replacing one set earlier in the same request. */
+export function putSetCookie(res: Response, name: string, header: string): void {
+  const previous = res.getHeader('Set-Cookie');
+  const others = (Array.isArray(previous) ? previous : previous ? [String(previous)] : []).filter(
+    (line) => !line.startsWith(name + '='),
+  );
+  res.setHeader('Set-Cookie', [...others, header]);
+}

@@ -1,0 +1,49 @@
+import { access } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { Low } from 'lowdb';
+import { JSONFile } from 'lowdb/node';
+import { userFileShape, type UserFile } from './user.ts';
+
+export class UserFileError extends Error {
+  constructor(file: string, problem: string) {
+    super(`DB_FILE ${file}: ${problem}; fix or move the file (it was left untouched)`);
+    this.name = 'UserFileError';
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Opens the lowdb user file, creating it on first start. A file that exists but does
+ * not hold a user list is refused and never rewritten: replacing it with an empty
+ * database would silently delete every account.
+ */
+export async function openUserFile(file: string): Promise<Low<UserFile>> {
+  const db = new Low<UserFile>(new JSONFile<UserFile>(file), { users: [] });
+  if (!(await exists(file))) {
+    await mkdir(path.dirname(file), { recursive: true });
+    await db.write();
+    return db;
+  }
+  let raw: unknown;
+  try {
+    raw = await db.adapter.read();
+  } catch (error) {
+    const reason = error instanceof SyntaxError ? 'is not valid JSON' : String(error);
+    throw new UserFileError(file, reason);
+  }
+  const parsed = userFileShape.safeParse(raw);
+  if (!parsed.success) {
+    throw new UserFileError(file, 'does not hold { "users": [...] } with valid user records');
+  }
+  db.data = parsed.data;
+  return db;
+}

@@ -1,0 +1,94 @@
+import { expect } from 'chai';
+import { alice, removeTestApp, request, testApp, type TestApp } from './support/test-app.ts';
+
+describe('bad input gets a clear JSON error, never a 500', () => {
+  let lab: TestApp;
+  before(async () => {
+    lab = await testApp();
+    await request.execute(lab.app).post('/api/register').send(alice);
+  });
+  after(async () => removeTestApp(lab));
+
+  const post = (path: string) => request.execute(lab.app).post(path);
+
+  function expectError(res: ChaiHttp.Response, status: number, code: string): void {
+    expect(res, JSON.stringify(res.body)).to.have.status(status);
+    expect(res.headers['content-type']).to.match(/^application\/json/);
+    expect(res.body.error).to.equal(code);
+    expect(res.body.message)
+      .to.be.a('string')
+      .and.not.match(/at .*\.ts:\d+/);
+  }
+
+  it('answers malformed JSON with 400 invalid_json', async () => {
+    const res = await post('/api/login')
+      .set('Content-Type', 'application/json')
+      .send('{"username": "alice",');
+    expectError(res, 400, 'invalid_json');
+  });
+
+  it('answers wrong types with 400 invalid_request naming the field', async () => {
+    const res = await post('/api/register').send({ username: 42, password: 'long enough pw' });
+    expectError(res, 400, 'invalid_request');
+    expect(res.body.message).to.match(/^username/);
+  });
+
+  it('answers missing fields with 400', async () => {
+    expectError(await post('/api/login').send({ username: 'alice' }), 400, 'invalid_request');
+  });
+
+  it('answers a JSON body that is not an object with 400', async () => {
+    expectError(await post('/api/login').send([1, 2]), 400, 'invalid_request');
+  });
+
+  it('answers bodies over 10 KB with 413', async () => {
+    const res = await post('/api/register').send({ username: 'bob', password: 'x'.repeat(11 * 1024) });
+    expectError(res, 413, 'body_too_large');
+  });
+
+  it('answers a body that is not JSON with 415', async () => {
+    const res = await post('/api/login').set('Content-Type', 'text/plain').send('username=alice');
+    expectError(res, 415, 'unsupported_media_type');
+  });
+
+  it('answers unknown routes with 404', async () => {
+    expectError(await request.execute(lab.app).get('/api/nothing'), 404, 'not_found');
+  });
+
+  it('answers a method a route does not take with 405 and Allow', async () => {
+    const res = await request.execute(lab.app).delete('/api/users');
+    expectError(res, 405, 'method_not_allowed');
+    expect(res).to.have.header('Allow', 'GET, HEAD, OPTIONS');
+  });
+
+  it('refuses GET /api/logout with 405, saying why', async () => {
+    const res = await request.execute(lab.app).get('/api/logout');
+    expectError(res, 405, 'method_not_allowed');
+    expect(res).to.have.header('Allow', 'POST, OPTIONS');
+    expect(res.body.message).to.match(/GET must not/);
+  });
+
+  it('answers OPTIONS with 204 and Allow', async () => {
+    const res = await request.execute(lab.app).options('/api/me');
+    expect(res).to.have.status(204);
+    expect(res).to.have.header('Allow', 'GET, HEAD, DELETE, OPTIONS');
+  });
+
+  describe('login', () => {
+    it('answers an unknown user and a wrong password identically', async () => {
+      const unknown = await post('/api/login').send({ username: 'mallory', password: 'whatever123' });
+      const wrong = await post('/api/login').send({ username: 'alice', password: 'whatever123' });
+      expectError(unknown, 401, 'invalid_credentials');
+      expect(wrong.status).to.equal(unknown.status);
+      expect(wrong.body).to.deep.equal(unknown.body);
+      expect(wrong).not.to.have.header('set-cookie');
+      expect(unknown).not.to.have.header('set-cookie');
+    });
+
+    it('finds the user without regard to case', async () => {
+      const res = await post('/api/login').send({ username: 'ALICE', password: alice.password });
+      expect(res).to.have.status(200);
+      expect(res.body.message).to.equal('Welcome alice!');
+    });
+  });
+});

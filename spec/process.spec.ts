@@ -1,0 +1,49 @@
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { runToExit, startListening } from './support/process.ts';
+
+describe('the server process', function () {
+  this.timeout(20_000);
+  let dir: string;
+  beforeEach(async () => (dir = await mkdtemp(path.join(tmpdir(), 'cookie-lab-process-'))));
+  afterEach(async () => rm(dir, { recursive: true, force: true }));
+
+  it('starts with no secret set, keeps a generated key at mode 0600, says where it listens, and stops on SIGTERM', async () => {
+    const dbFile = path.join(dir, 'db.json');
+    const server = await startListening({ DB_FILE: dbFile });
+    try {
+      expect(server.output()).to.match(/generated a development session secret in .*\.session-secret/);
+      expect(server.output()).to.match(/session store: cookie, users: .*db\.json/);
+      const health = await fetch(`${server.url}/healthz`);
+      expect(health.status).to.equal(200);
+      const secret = await stat(path.join(dir, '.session-secret'));
+      expect(secret.mode & 0o777).to.equal(0o600);
+      expect(server.output()).not.to.include(
+        (await readFile(path.join(dir, '.session-secret'), 'utf8')).trim(),
+      );
+    } finally {
+      server.child.kill('SIGTERM');
+    }
+    const [code] = await once(server.child, 'exit');
+    expect(code).to.equal(0);
+  });
+
+  it('refuses a bad setting with one line naming it and exit code 1', async () => {
+    const { code, output } = await runToExit({ DB_FILE: path.join(dir, 'db.json'), BCRYPT_COST: '3' });
+    expect(code).to.equal(1);
+    expect(output.trim()).to.equal('cookie-lab cannot start: BCRYPT_COST: must be between 4 and 31, got 3');
+  });
+
+  it('refuses a user file it cannot parse, and leaves it untouched', async () => {
+    const dbFile = path.join(dir, 'db.json');
+    await writeFile(dbFile, '{"users": [');
+    const { code, output } = await runToExit({ DB_FILE: dbFile });
+    expect(code).to.equal(1);
+    expect(output.trim().split('\n')).to.have.length(1);
+    expect(output).to.include('is not valid JSON');
+    expect(await readFile(dbFile, 'utf8')).to.equal('{"users": [');
+  });
+});

@@ -1,0 +1,64 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { UserFileError, openUserFile } from '../server/users/user-file.ts';
+import { alice, loginAs, removeTestApp, request, testApp } from './support/test-app.ts';
+
+describe('the user file', () => {
+  it('keeps users and sessions across a restart of the app', async () => {
+    const first = await testApp();
+    const cookie = await loginAs(first);
+    await first.close();
+
+    const second = await testApp({}, { dir: first.dir, clock: first.clock });
+    try {
+      const me = await request.execute(second.app).get('/api/me').set('Cookie', `session=${cookie}`);
+      expect(me).to.have.status(200);
+      expect(me.body.username).to.equal('alice');
+      const login = await request.execute(second.app).post('/api/login').send(alice);
+      expect(login).to.have.status(200);
+    } finally {
+      await removeTestApp(second);
+    }
+  });
+
+  it('is created on first start', async () => {
+    const lab = await testApp();
+    try {
+      expect(JSON.parse(await readFile(lab.config.dbFile, 'utf8'))).to.deep.equal({ users: [] });
+    } finally {
+      await removeTestApp(lab);
+    }
+  });
+
+  describe('that cannot be read as users', () => {
+    let dir: string;
+    beforeEach(async () => (dir = await mkdtemp(path.join(tmpdir(), 'cookie-lab-file-'))));
+    afterEach(async () => rm(dir, { recursive: true, force: true }));
+
+    const cases: Record<string, string> = {
+      'truncated JSON': '{"users": [{"id": "1", "usern',
+      'an empty file': '',
+      'a list instead of an object': '[]',
+      'users that are not records': '{"users": [1, 2]}',
+    };
+    for (const [name, content] of Object.entries(cases)) {
+      it(`stops start-up on ${name} and leaves it byte-for-byte untouched`, async () => {
+        const file = path.join(dir, 'db.json');
+        await writeFile(file, content);
+        let failure: unknown;
+        try {
+          await openUserFile(file);
+        } catch (error) {
+          failure = error;
+        }
+        expect(failure).to.be.instanceOf(UserFileError);
+        expect((failure as Error).message)
+          .to.include(file)
+          .and.include('left untouched');
+        expect(await readFile(file, 'utf8')).to.equal(content);
+      });
+    }
+  });
+});
