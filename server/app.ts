@@ -5,6 +5,8 @@ import { accountRoutes } from './routes/account.ts';
 import { authRoutes } from './routes/auth.ts';
 import type { AppDeps } from './routes/deps.ts';
 import { healthRoutes } from './routes/health.ts';
+import { labRoutes } from './routes/lab.ts';
+import { sessionRoutes } from './routes/session.ts';
 import { userRoutes } from './routes/users.ts';
 
 export type { AppDeps } from './routes/deps.ts';
@@ -25,6 +27,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(authRoutes(deps));
   app.use(accountRoutes(deps));
   app.use(userRoutes(deps));
+  app.use(sessionRoutes());
+  app.use(labRoutes(deps));
 
   app.use(notFound);
   app.use(errorHandler(deps.log));

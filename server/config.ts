@@ -37,6 +37,11 @@ export interface Config {
   trustProxy: boolean;
   /** @default 'info' */
   logLevel: LogLevel;
+  /**
+   * Serve /api/lab/* (the replay oracle). On by default except in production, where a
+   * class's demo must not ship as an oracle on a real site unless LAB_ENABLED=1.
+   */
+  labEnabled: boolean;
 }
 
 export class ConfigError extends Error {
@@ -67,6 +72,10 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
     throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
   }
   return value;
+}
+
+function flag(env: Env, name: string): boolean {
+  return ['1', 'true', 'yes'].includes(text(env, name, '').toLowerCase());
 }
 
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
@@ -126,7 +135,8 @@ export function loadConfig(env: Env = process.env): Config {
     sessionIdleSeconds,
     bcryptCost: integer(env, 'BCRYPT_COST', 12, 4, 31),
     dbFile: text(env, 'DB_FILE', 'data/db.json'),
-    trustProxy: ['1', 'true', 'yes'].includes(text(env, 'TRUST_PROXY', '').toLowerCase()),
+    trustProxy: flag(env, 'TRUST_PROXY'),
     logLevel: oneOf(env, 'LOG_LEVEL', logLevels, 'info'),
+    labEnabled: mode !== 'production' || flag(env, 'LAB_ENABLED'),
   };
 }

@@ -28,3 +28,7 @@ export const loginBody = body({
 export const changePasswordBody = body({ currentPassword: anyPassword, newPassword: anyPassword });
 
 export const deleteAccountBody = body({ password: anyPassword });
+
+export const notesBody = body({ text: text().max(10_000, 'is too long') });
+
+export const replayBody = body({ cookie: text().max(10_000, 'is too long') });

@@ -10,6 +10,29 @@ export interface SessionUser {
   issuedAt: number;
 }
 
+/** Why a session cookie that was sent is not a session. Never more detail than this. */
+export type RejectionReason = 'invalid' | 'expired_idle' | 'expired_absolute' | 'revoked';
+
+/** What the server read from this request's session, for GET /api/session. */
+export interface SessionReport {
+  store: StoreKind;
+  /** The session's content as the server holds it: the opened cookie, or the stored record. */
+  payload: Record<string, unknown>;
+  /** Bytes of the Set-Cookie line that carries this session. */
+  bytes: number;
+  /** The most that line may hold before browsers drop it; null where only an id travels. */
+  budget: number | null;
+  issuedAt: string;
+  idleExpiresAt: string;
+  absoluteExpiresAt: string;
+  /** Which SESSION_SECRET key opened the cookie (0 = newest), or null where no key seals data. */
+  keyIndex: number | null;
+}
+
+/** What a store would do with a cookie value pasted from elsewhere (the replay lab). */
+export type ReplayVerdict =
+  { accepted: true; username: string } | { accepted: false; reason: RejectionReason | 'unknown_session' };
+
 /**
  * What a route may ask of the session, whichever store keeps it. Routes call these and
  * nothing else, so one route file serves the cookie store and every server-side store.
@@ -23,6 +46,14 @@ export interface SessionPort {
   end(): Promise<void>;
   /** Ends every session of the current user on every device, this one included. */
   endAll(): Promise<void>;
+  /** Why the cookie this request sent was refused, or null (none sent, or accepted). */
+  rejection(): RejectionReason | null;
+  /** The note the user keeps in this session. */
+  notes(): string;
+  /** Replaces the note; a cookie store refuses with 413 when the cookie would outgrow 4 KB. */
+  setNotes(text: string): Promise<void>;
+  /** What the server read from this session, or null without one. */
+  report(): SessionReport | null;
 }
 
 /** One session store: the middleware that gives each request its SessionPort. */
@@ -31,6 +62,8 @@ export interface SessionStore {
   readonly middleware: RequestHandler;
   /** Whether the backing service answers (always true for the cookie store). */
   reachable(): Promise<boolean>;
+  /** What this store would do with the given session cookie value, without changing anything. */
+  replay(cookieValue: string): Promise<ReplayVerdict>;
   close(): Promise<void>;
 }
 

@@ -6,6 +6,23 @@ import type { Logger } from '../log.ts';
 
 const generatedSecretBytes = 48;
 
+/** Where development keeps its generated key: beside the user file, so tests get their own. */
+export function devSecretFile(config: Config): string {
+  return path.join(path.dirname(config.dbFile), '.session-secret');
+}
+
+/** The configured keys, or the kept development key; undefined when there is neither. */
+export async function readSessionSecrets(config: Config): Promise<string[] | undefined> {
+  if (config.sessionSecrets) return config.sessionSecrets;
+  try {
+    const kept = (await readFile(devSecretFile(config), 'utf8')).trim();
+    return kept ? [kept] : undefined;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
 /**
  * The keys that seal session cookies. Production must configure SESSION_SECRET (config
  * refuses to start otherwise); development generates one key on first start and keeps
@@ -13,21 +30,16 @@ const generatedSecretBytes = 48;
  * newcomer has nothing to set.
  */
 export async function loadSessionSecrets(config: Config, log: Logger): Promise<string[]> {
-  if (config.sessionSecrets) return config.sessionSecrets;
-  const file = path.join(path.dirname(config.dbFile), '.session-secret');
-  try {
-    const kept = (await readFile(file, 'utf8')).trim();
-    if (kept) return [kept];
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
+  const existing = await readSessionSecrets(config);
+  if (existing) return existing;
+  const file = devSecretFile(config);
   const secret = randomBytes(generatedSecretBytes).toString('base64url');
   await mkdir(path.dirname(file), { recursive: true });
   try {
     await writeFile(file, secret + '\n', { mode: 0o600, flag: 'wx' });
   } catch (error) {
     // Another process started at the same moment and wrote its key first: use that one.
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return [(await readFile(file, 'utf8')).trim()];
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return (await readSessionSecrets(config))!;
     throw error;
   }
   log.info(`generated a development session secret in ${file} (set SESSION_SECRET in production)`);

@@ -1,0 +1,32 @@
+import { Router } from 'express';
+import { parseBody } from '../http/body.ts';
+import { notFound } from '../http/errors.ts';
+import { route } from '../http/methods.ts';
+import type { AppDeps } from './deps.ts';
+import { replayBody } from './schemas.ts';
+
+/**
+ * The replay demo: what the server would do with a cookie value a student copied from
+ * devtools. It changes nothing and answers only accepted-as-whom or a one-word reason,
+ * yet it is still an oracle, so production serves it only with LAB_ENABLED=1.
+ */
+export function labRoutes({ config, store }: AppDeps): Router {
+  const router = Router();
+  if (!config.labEnabled) {
+    router.use('/api/lab', notFound);
+    return router;
+  }
+  route(router, '/api/lab/replay', {
+    POST: async (req, res) => {
+      const { cookie } = parseBody(replayBody, req.body);
+      // Accept what devtools shows or a whole "session=..." pair, with stray spaces.
+      const value = cookie
+        .trim()
+        .replace(/^(__Host-)?session=/, '')
+        .split(';')[0]!
+        .trim();
+      res.json(await store.replay(value));
+    },
+  });
+  return router;
+}

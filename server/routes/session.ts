@@ -1,0 +1,52 @@
+import { Router, type Request } from 'express';
+import { HttpError } from '../http/errors.ts';
+import { parseBody } from '../http/body.ts';
+import { route } from '../http/methods.ts';
+import { sessionOf, type SessionPort, type SessionReport } from '../sessions/port.ts';
+import { notesBody } from './schemas.ts';
+
+/**
+ * This request's own session and what the server read from it. Unlike requireUser, the
+ * 401 says why a cookie that was sent was refused: the lab shows the reason, and it
+ * tells the cookie's holder nothing they could not work out.
+ */
+function ownSession(req: Request): { session: SessionPort; report: SessionReport } {
+  const session = sessionOf(req);
+  const report = session.report();
+  if (report) return { session, report };
+  const reason = session.rejection();
+  throw new HttpError(
+    401,
+    'not_authenticated',
+    reason ? `Your session cookie was not accepted: ${reason}.` : 'Log in first: this route needs a session.',
+    {},
+    reason ? { reason } : {},
+  );
+}
+
+/** Your session as the server reads it, and a note to watch it grow. */
+export function sessionRoutes(): Router {
+  const router = Router();
+
+  route(router, '/api/session', {
+    GET: (req, res) => {
+      res.json(ownSession(req).report);
+    },
+  });
+
+  route(router, '/api/session/notes', {
+    PUT: async (req, res) => {
+      const { session } = ownSession(req);
+      const { text } = parseBody(notesBody, req.body);
+      await session.setNotes(text);
+      const report = session.report()!;
+      res.json({
+        message: text ? `Note stored: ${text.length} characters.` : 'Note removed.',
+        bytes: report.bytes,
+        budget: report.budget,
+      });
+    },
+  });
+
+  return router;
+}

@@ -1,0 +1,74 @@
+import { expect } from 'chai';
+import { alice, loginAs, removeTestApp, request, testApp, type TestApp } from '../support/test-app.ts';
+
+describe('GET /api/session: what the server read from your cookie', () => {
+  let lab: TestApp;
+  beforeEach(async () => (lab = await testApp({ SESSION_IDLE_SECONDS: '600', SESSION_TTL_SECONDS: '3600' })));
+  afterEach(async () => removeTestApp(lab));
+
+  const session = (value: string) =>
+    request.execute(lab.app).get('/api/session').set('Cookie', `session=${value}`);
+
+  it('shows the payload, size, budget, deadlines and which key opened it', async () => {
+    const cookie = await loginAs(lab);
+    const res = await session(cookie);
+    expect(res).to.have.status(200);
+    const issued = lab.clock.ms;
+    expect(res.body).to.deep.include({
+      store: 'cookie',
+      budget: 4096,
+      keyIndex: 0,
+      issuedAt: new Date(issued).toISOString(),
+      idleExpiresAt: new Date(issued + 600_000).toISOString(),
+      absoluteExpiresAt: new Date(issued + 3_600_000).toISOString(),
+    });
+    expect(res.body.payload).to.include({ username: 'alice', version: 0, issuedAt: issued });
+    expect(res.body.bytes).to.be.within(200, 600);
+  });
+
+  it('shows only your own session: there is no way to name another', async () => {
+    const bob = await loginAs(lab, { username: 'bob', password: 'bobs password' });
+    await loginAs(lab, alice);
+    const res = await request
+      .execute(lab.app)
+      .get('/api/session?username=alice')
+      .set('Cookie', `session=${bob}`);
+    expect(res.body.payload.username).to.equal('bob');
+  });
+
+  it('answers 401 without a cookie, with no reason', async () => {
+    const res = await request.execute(lab.app).get('/api/session');
+    expect(res).to.have.status(401);
+    expect(res.body).not.to.have.property('reason');
+  });
+
+  describe('names why a cookie was refused', () => {
+    it('invalid: tampered', async () => {
+      const cookie = await loginAs(lab);
+      const res = await session(cookie.slice(0, -2) + (cookie.endsWith('AA') ? 'BB' : 'AA'));
+      expect(res.body).to.include({ error: 'not_authenticated', reason: 'invalid' });
+    });
+
+    it('expired_idle', async () => {
+      const cookie = await loginAs(lab);
+      lab.clock.advance(601);
+      expect((await session(cookie)).body.reason).to.equal('expired_idle');
+    });
+
+    it('expired_absolute', async () => {
+      const cookie = await loginAs(lab);
+      lab.clock.advance(3601);
+      expect((await session(cookie)).body.reason).to.equal('expired_absolute');
+    });
+
+    it('revoked', async () => {
+      const cookie = await loginAs(lab);
+      await request.execute(lab.app).post('/api/logout/all').set('Cookie', `session=${cookie}`);
+      const res = await session(cookie);
+      expect(res.body.reason).to.equal('revoked');
+      expect(
+        lab.logs.filter((line) => line.includes('session cookie rejected: revoked')),
+      ).to.have.length.at.least(1);
+    });
+  });
+});
