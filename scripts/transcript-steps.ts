@@ -1,0 +1,158 @@
+// The commands behind each transcript in the docs. Commands run in bash with $URL (the
+// server), $JAR (a curl cookie jar) and $DIR (a scratch folder); the docs show them
+// with http://localhost:3000 and cookies.txt instead.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+export interface Step {
+  command: string;
+  /** Show the request and response headers (curl -v) rather than the raw output. */
+  exchange?: boolean;
+  /** What the docs show as the command, when the real one has plumbing in it. */
+  shown?: string;
+}
+
+export interface Transcript {
+  name: string;
+  steps: Step[];
+  /** Restart the server with these variables before the steps. */
+  restartWith?: (env: Record<string, string>) => Record<string, string>;
+}
+
+const json = `-H 'Content-Type: application/json'`;
+const alice = `'{"username":"alice","password":"correct horse battery"}'`;
+const cookieOf = (file: string) => `$(awk '$6 ~ /session$/ {print $7}' "${file}")`;
+const newKey = 'rotated-key-for-the-transcript-0123456789';
+const devKey = (env: Record<string, string>) =>
+  readFileSync(path.join(path.dirname(env.DB_FILE!), '.session-secret'), 'utf8').trim();
+
+export const transcripts: Transcript[] = [
+  {
+    name: 'readme',
+    steps: [
+      { command: `curl -si -X POST $URL/api/register ${json} -d ${alice}` },
+      { command: `curl -si -X POST $URL/api/login ${json} -d ${alice} -c "$JAR"` },
+      { command: `curl -si $URL/api/me -b "$JAR"` },
+      { command: `curl -si $URL/api/users -b "$JAR"` },
+      { command: `curl -si -X POST $URL/api/logout -b "$JAR" -c "$JAR"` },
+      { command: `curl -si $URL/api/me -b "$JAR"` },
+    ],
+  },
+  {
+    name: 'walkthrough-login',
+    steps: [{ command: `curl -sv -X POST $URL/api/login ${json} -d ${alice} -c "$JAR"`, exchange: true }],
+  },
+  {
+    name: 'walkthrough-jar',
+    steps: [{ command: `grep session "$JAR"` }],
+  },
+  {
+    name: 'walkthrough-send',
+    steps: [{ command: `curl -sv $URL/api/me -b "$JAR"`, exchange: true }],
+  },
+  {
+    name: 'walkthrough-verify',
+    steps: [
+      { command: `curl -s $URL/api/session -b "$JAR"` },
+      {
+        command: `curl -si $URL/api/me -H "Cookie: session=$(echo ${cookieOf('$JAR')} | sed 's/\\.\\([A-Za-z0-9_-]\\)/.X/')"`,
+        shown:
+          `curl -si $URL/api/me -H "Cookie: session=<the same value with one character changed>"`.replaceAll(
+            '$URL',
+            'http://localhost:3000',
+          ),
+      },
+    ],
+  },
+  {
+    name: 'walkthrough-access',
+    steps: [{ command: `curl -si $URL/api/users -b "$JAR"` }],
+  },
+  {
+    name: 'walkthrough-logout',
+    steps: [
+      { command: `curl -si $URL/api/logout -b "$JAR"` },
+      { command: `curl -sv -X POST $URL/api/logout -b "$JAR" -c "$JAR"`, exchange: true },
+    ],
+  },
+  {
+    name: 'mechanics-budget',
+    steps: [
+      { command: `curl -s -X POST $URL/api/login ${json} -d ${alice} -c "$JAR"` },
+      {
+        command: `curl -si -X PUT $URL/api/session/notes -b "$JAR" -c "$JAR" ${json} -d "{\\"text\\":\\"$(head -c 2600 /dev/zero | tr '\\0' x)\\"}" | grep -v '^Set-Cookie'`,
+        shown: `curl -si -X PUT http://localhost:3000/api/session/notes -b cookies.txt -c cookies.txt -H 'Content-Type: application/json' -d '{"text":"xxxx… (2,600 characters)"}'   # Set-Cookie line left out`,
+      },
+      {
+        command: `curl -si -X PUT $URL/api/session/notes -b "$JAR" -c "$JAR" ${json} -d "{\\"text\\":\\"$(head -c 3500 /dev/zero | tr '\\0' x)\\"}"`,
+        shown: `curl -si -X PUT http://localhost:3000/api/session/notes -b cookies.txt -c cookies.txt -H 'Content-Type: application/json' -d '{"text":"xxxx… (3,500 characters)"}'`,
+      },
+      {
+        command: `curl -s $URL/api/session -b "$JAR" | head -c 300; echo '…'`,
+        shown: 'curl -s http://localhost:3000/api/session -b cookies.txt   # still the 2,600-character note',
+      },
+      { command: `cp "$JAR" "$DIR/old-key-jar"`, shown: 'cp cookies.txt old-key-cookies.txt' },
+    ],
+  },
+  {
+    name: 'mechanics-rotation',
+    restartWith: (env) => ({ SESSION_SECRET: `${newKey},${devKey(env)}` }),
+    steps: [
+      {
+        command: `curl -si $URL/api/session -b "$JAR" -c "$JAR" | grep -E '^(HTTP|Set-Cookie)' | cut -c1-90`,
+      },
+      { command: `curl -s $URL/api/session -b "$JAR" | grep -o '"keyIndex":[0-9]*'` },
+    ],
+  },
+  {
+    name: 'mechanics-retired',
+    restartWith: () => ({ SESSION_SECRET: newKey }),
+    steps: [
+      {
+        command: `curl -si $URL/api/session -b "$DIR/old-key-jar"`,
+        shown: 'curl -si http://localhost:3000/api/session -b old-key-cookies.txt',
+      },
+    ],
+  },
+  {
+    name: 'mechanics-revocation',
+    steps: [
+      { command: `curl -s -X POST $URL/api/login ${json} -d ${alice} -c "$JAR"` },
+      {
+        command: `echo ${cookieOf('$JAR')} > "$DIR/copied"`,
+        shown: `COPIED=$(awk '$6=="session" {print $7}' cookies.txt)   # what anyone at the machine can copy`,
+      },
+      { command: `curl -s -X POST $URL/api/logout -b "$JAR" -c "$JAR"` },
+      {
+        command: `curl -si $URL/api/me -H "Cookie: session=$(cat "$DIR/copied")"`,
+        shown: 'curl -si http://localhost:3000/api/me -H "Cookie: session=$COPIED"   # after logout',
+      },
+      {
+        command: `curl -s -X POST $URL/api/logout/all -H "Cookie: session=$(cat "$DIR/copied")"`,
+        shown: 'curl -s -X POST http://localhost:3000/api/logout/all -H "Cookie: session=$COPIED"',
+      },
+      {
+        command: `curl -si $URL/api/session -H "Cookie: session=$(cat "$DIR/copied")"`,
+        shown: 'curl -si http://localhost:3000/api/session -H "Cookie: session=$COPIED"',
+      },
+    ],
+  },
+  {
+    name: 'mechanics-cli',
+    steps: [
+      {
+        command: `npm run -s cookie -- forge --username alice > "$DIR/forged"; cat "$DIR/forged"`,
+        shown: 'npm run -s cookie -- forge --username alice',
+      },
+      {
+        command: `curl -si $URL/api/me -H "Cookie: $(cat "$DIR/forged")"`,
+        shown: 'curl -si http://localhost:3000/api/me -H "Cookie: session=<the forged value>"',
+      },
+      {
+        command: `npm run -s cookie -- decode "$(cat "$DIR/forged")"`,
+        shown: 'npm run -s cookie -- decode "session=<the forged value>"',
+      },
+      { command: `npm run -s cookie -- decode not-a-cookie 2>&1` },
+    ],
+  },
+];
