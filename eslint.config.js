@@ -22,4 +22,20 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  {
+    // The lab page's plain browser modules: the browser's globals, none of Node's.
+    files: ['server/public/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: {
+        document: 'readonly',
+        fetch: 'readonly',
+        Headers: 'readonly',
+        FormData: 'readonly',
+        Intl: 'readonly',
+        process: 'off',
+        Buffer: 'off',
+      },
+    },
+  },
 );

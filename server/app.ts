@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import { jsonBody } from './http/body.ts';
 import { errorHandler, notFound } from './http/errors.ts';
+import { labPage } from './http/lab-page.ts';
 import { accountRoutes } from './routes/account.ts';
 import { authRoutes } from './routes/auth.ts';
 import type { AppDeps } from './routes/deps.ts';
@@ -20,6 +21,9 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.trustProxy ? 1 : false);
 
+  // The page's files need no body parsing and no session: they come before both, and
+  // after anything that must apply to the page too (security headers).
+  app.use(labPage());
   app.use(jsonBody());
   app.use(deps.store.middleware);
 
@@ -27,7 +31,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(authRoutes(deps));
   app.use(accountRoutes(deps));
   app.use(userRoutes(deps));
-  app.use(sessionRoutes());
+  app.use(sessionRoutes(deps));
   app.use(labRoutes(deps));
 
   app.use(notFound);

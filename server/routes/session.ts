@@ -3,6 +3,7 @@ import { HttpError } from '../http/errors.ts';
 import { parseBody } from '../http/body.ts';
 import { route } from '../http/methods.ts';
 import { sessionOf, type SessionPort, type SessionReport } from '../sessions/port.ts';
+import type { AppDeps } from './deps.ts';
 import { notesBody } from './schemas.ts';
 
 /**
@@ -25,8 +26,25 @@ function ownSession(req: Request): { session: SessionPort; report: SessionReport
 }
 
 /** Your session as the server reads it, and a note to watch it grow. */
-export function sessionRoutes(): Router {
+export function sessionRoutes({ config }: AppDeps): Router {
   const router = Router();
+
+  // Always 200, logged in or not: a page learns its state here without provoking a 401
+  // (which browsers print as a console error on every page load). It says no more than
+  // GET /api/me and the 401 of GET /api/session already say to the same browser.
+  route(router, '/api/session/status', {
+    GET: (req, res) => {
+      const session = sessionOf(req);
+      const user = session.current();
+      const reason = session.rejection();
+      res.json({
+        authenticated: user !== null,
+        ...(user ? { username: user.username } : {}),
+        ...(reason ? { reason } : {}),
+        labEnabled: config.labEnabled,
+      });
+    },
+  });
 
   route(router, '/api/session', {
     GET: (req, res) => {

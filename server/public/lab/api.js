@@ -1,0 +1,58 @@
+// Every call the page makes goes through here: same-origin JSON, and a refused or failed
+// request comes back as a result to show, never as an exception.
+
+/**
+ * @param {string} method
+ * @param {string} path
+ * @param {unknown} [body]
+ * @returns {Promise<{ok: boolean, status: number, body: any, headers: Headers}>}
+ */
+export async function api(method, path, body) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let res;
+  try {
+    res = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+    });
+  } catch {
+    const message = 'The server did not answer. Is it still running?';
+    return { ok: false, status: 0, body: { error: 'network', message }, headers: new Headers() };
+  }
+  const json = (res.headers.get('Content-Type') ?? '').includes('application/json');
+  const data = json ? await res.json().catch(() => ({})) : {};
+  return { ok: res.ok, status: res.status, body: data, headers: res.headers };
+}
+
+/** One sentence for a person about a request the server refused or could not answer. */
+export function problem({ status, body, headers }) {
+  const said = typeof body?.message === 'string' ? body.message : '';
+  if (status === 0) return said;
+  if (status === 429) {
+    const wait = headers.get('Retry-After');
+    const when = wait ? ` Try again in ${wait} seconds.` : ' Wait a little, then try again.';
+    return `Too many attempts: the server is slowing this down on purpose.${when}`;
+  }
+  if (status === 403) return `Refused (403): ${said || 'the server will not do this for this page.'}`;
+  if (status === 503) {
+    return `The session store is not answering (503). ${said} Whoever runs the server needs to start it.`;
+  }
+  if (status >= 500) return 'Something went wrong on the server (500); its log says what.';
+  return said || `The server answered ${status}.`;
+}
+
+/** Why a cookie was refused, for the reasons GET /api/session and the replay lab give. */
+export const reasons = {
+  invalid:
+    'it does not open with any key the server holds: edited, cut short, or sealed with a key that was retired',
+  expired_idle: 'it went unused for longer than the idle timeout',
+  expired_absolute: 'it is older than the absolute lifetime, however active it was',
+  revoked: 'its user logged out everywhere (or changed the password) after it was issued',
+  unknown_session:
+    'the server has no session with that id any more: logging out deleted it, so every copy died with it',
+};
+
+export const explainReason = (reason) => reasons[reason] ?? reason;
