@@ -106,7 +106,7 @@ describe('the lab page for everyone: keyboard, screen readers, projector, phone'
       expect(layout.scrollWidth).to.be.at.most(layout.clientWidth);
       expect(new Set(layout.lefts).size, 'one column').to.equal(1);
       expect(errors).to.deep.equal([]);
-      await page.locator('#cookie').scrollIntoViewIfNeeded();
+      await page.locator('#cookie').evaluate((panel) => panel.scrollIntoView({ block: 'start' }));
       await shoot(page, 'phone');
     } finally {
       await tab.close();
