@@ -1,9 +1,8 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './support/chromium.ts';
+import type { Page } from 'playwright-core';
 import { openLab, registerAndLogin, waitForText } from './support/lab-page.ts';
-import { startLab, type LabServer } from './support/lab-server.ts';
+import { labSuite } from './support/lab-suite.ts';
 import { shoot } from './support/screenshots.ts';
 
 /** axe-core's WCAG 2.1 A and AA rules (labels, names, contrast of 4.5:1, ARIA), as "rule: where". */
@@ -17,20 +16,10 @@ async function violations(page: Page): Promise<string[]> {
 }
 
 describe('the lab page for everyone: keyboard, screen readers, projector, phone', function () {
-  let browser: Browser;
-  let server: LabServer;
-
-  before(async function () {
-    browser = await launchChromium(this);
-    server = await startLab();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const lab = labSuite();
 
   it('passes axe-core’s WCAG 2.1 AA checks, logged out and logged in with a full cookie', async () => {
-    const tab = await openLab(browser, server.url);
+    const tab = await openLab(lab.browser, lab.server.url);
     try {
       const { page } = tab;
       expect(await violations(page), 'logged out').to.deep.equal([]);
@@ -47,7 +36,7 @@ describe('the lab page for everyone: keyboard, screen readers, projector, phone'
   });
 
   it('shows where the keyboard is: the first Tab lands on a visibly outlined skip link', async () => {
-    const tab = await openLab(browser, server.url);
+    const tab = await openLab(lab.browser, lab.server.url);
     try {
       const { page } = tab;
       await page.keyboard.press('Tab');
@@ -75,7 +64,7 @@ describe('the lab page for everyone: keyboard, screen readers, projector, phone'
   });
 
   it('reads from the back of the room: large type and two columns on a 1920-pixel projector', async () => {
-    const tab = await openLab(browser, server.url, { width: 1920, height: 1080 });
+    const tab = await openLab(lab.browser, lab.server.url, { width: 1920, height: 1080 });
     try {
       const { page } = tab;
       const layout = await page.evaluate(() => ({
@@ -92,7 +81,7 @@ describe('the lab page for everyone: keyboard, screen readers, projector, phone'
   });
 
   it('fits a phone: one column, no sideways scrolling, every panel reachable', async () => {
-    const tab = await openLab(browser, server.url, { width: 390, height: 844 });
+    const tab = await openLab(lab.browser, lab.server.url, { width: 390, height: 844 });
     try {
       const { page, errors } = tab;
       await registerAndLogin(page, { username: 'phoebe', password: 'phoebes password' });

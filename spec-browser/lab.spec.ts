@@ -1,6 +1,4 @@
 import { expect } from 'chai';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from './support/chromium.ts';
 import {
   alice,
   barBytes,
@@ -11,26 +9,17 @@ import {
   waitForText,
   type LabPage,
 } from './support/lab-page.ts';
-import { startLab, type LabServer } from './support/lab-server.ts';
+import { labSuite } from './support/lab-suite.ts';
 import { shoot } from './support/screenshots.ts';
 
 // What Chromium itself prints for every 4xx a fetch receives (DESIGN.md).
 const refusedNote = /^Failed to load resource: the server responded with a status of 413/;
 
 describe('the lab page in Chromium (cookie store)', function () {
-  let browser: Browser;
-  let server: LabServer;
+  const lab = labSuite();
   let tab: LabPage;
 
-  before(async function () {
-    browser = await launchChromium(this);
-    server = await startLab();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  beforeEach(async () => (tab = await openLab(browser, server.url)));
+  beforeEach(async () => (tab = await openLab(lab.browser, lab.server.url)));
   afterEach(async () => tab?.close());
 
   it('logs nothing to the console when merely loaded, logged out', async () => {

@@ -1,8 +1,6 @@
 import { expect } from 'chai';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from './support/chromium.ts';
 import { jarSession, openLab, registerAndLogin, waitForText, type LabPage } from './support/lab-page.ts';
-import { startLab, type LabServer } from './support/lab-server.ts';
+import { labSuite } from './support/lab-suite.ts';
 import { shoot } from './support/screenshots.ts';
 
 interface Mode {
@@ -18,11 +16,6 @@ const modes: Mode[] = [
   // A server-side store deletes the session on logout: every copy of its id dies at once.
   { store: 'memory', afterLogout: /REFUSED \(unknown_session\)/, copyOutlivesLogout: false },
 ];
-
-// create-store.ts throws exactly this for a store kind that is not built yet. Issue 6
-// adds the server-side stores; until it lands, the memory case is pending, loudly. Any
-// other failure to start the store fails the suite.
-const notBuiltYet = /^SESSION_STORE=\w+ is not available yet$/;
 
 /** What a student does in panel 4: paste the value copied from devtools, press a button. */
 async function replay(tab: LabPage, value: string, button: string): Promise<string> {
@@ -40,27 +33,10 @@ async function replay(tab: LabPage, value: string, button: string): Promise<stri
 
 for (const mode of modes) {
   describe(`the replay demo in Chromium (SESSION_STORE=${mode.store})`, function () {
-    let browser: Browser;
-    let server: LabServer;
+    const lab = labSuite({ SESSION_STORE: mode.store });
     let tab: LabPage;
 
-    before(async function () {
-      try {
-        server = await startLab({ SESSION_STORE: mode.store });
-      } catch (error) {
-        if (error instanceof Error && notBuiltYet.test(error.message)) {
-          console.log(`    PENDING ON ISSUE 6: ${error.message}; this case runs once the store lands.`);
-          this.skip();
-        }
-        throw error;
-      }
-      browser = await launchChromium(this);
-    });
-    after(async () => {
-      await browser?.close();
-      await server?.close();
-    });
-    beforeEach(async () => (tab = await openLab(browser, server.url)));
+    beforeEach(async () => (tab = await openLab(lab.browser, lab.server.url)));
     afterEach(async () => tab?.close());
 
     it(`says which store runs (${mode.store})`, async () => {
@@ -108,20 +84,10 @@ for (const mode of modes) {
 }
 
 describe('the replay demo where the lab is switched off (production without LAB_ENABLED=1)', function () {
-  let browser: Browser;
-  let server: LabServer;
-
-  before(async function () {
-    browser = await launchChromium(this);
-    server = await startLab({}, { labEnabled: false });
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const lab = labSuite({}, { labEnabled: false });
 
   it('says so, and offers no button that would log you out for nothing', async () => {
-    const tab = await openLab(browser, server.url);
+    const tab = await openLab(lab.browser, lab.server.url);
     try {
       const { page, errors } = tab;
       expect(await page.locator('#replay-off').isVisible()).to.equal(true);

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import express, { type RequestHandler } from 'express';
 
 /** The lab page's folder: HTML, CSS and plain browser modules, served as they are. */
-export const publicDir = fileURLToPath(new URL('../public', import.meta.url));
+const publicDir = fileURLToPath(new URL('../public', import.meta.url));
 
 /**
  * Serves the lab page and its files. express.static reads nothing until asked, so
