@@ -53,6 +53,9 @@ describe('the lab page in Chromium (cookie store)', function () {
     expect(cookie).to.include({ httpOnly: true, sameSite: 'Lax', path: '/' });
     expect(await page.evaluate(() => document.cookie)).not.to.include('session=');
     expect(await page.locator('#document-cookie').textContent()).to.equal('document.cookie → ""');
+    expect(await page.locator('#document-cookie-lead').textContent()).to.match(
+      /^Empty, even though your browser holds the session cookie right now/,
+    );
     await waitForText(page.locator('#payload'), /"username": "carol"/);
     expect(await page.locator('#key-used').textContent()).to.match(/^Key 1 of SESSION_SECRET, the newest/);
     await waitForText(page.locator('#idle-left'), /^in 29:\d\d$/);

@@ -60,7 +60,7 @@ export function accountPanel({ refresh }) {
     'click',
     end(
       '/api/logout',
-      'Logged out: the server told your browser to forget its cookie. A copy made before still works (panel 4).',
+      'Logged out: the server told your browser to forget its cookie. Would a copy made before still work? Panel 4 finds out.',
     ),
   );
   logoutAll.addEventListener(

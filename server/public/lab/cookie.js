@@ -53,6 +53,9 @@ export function cookiePanel({ refresh }) {
     report = state.report;
     // Read again on every change: even right after a login it is still empty.
     byId('document-cookie').textContent = `document.cookie → ${JSON.stringify(document.cookie)}`;
+    byId('document-cookie-lead').textContent = report
+      ? 'Empty, even though your browser holds the session cookie right now (devtools → Application → Cookies shows it).'
+      : 'Empty. Log in and look again: it stays empty while your browser holds the session cookie.';
     renderMeters(report);
     view.hidden = !report;
     empty.hidden = Boolean(report);

@@ -5,7 +5,7 @@ import { byId, once, say } from './dom.js';
 
 const endings = {
   logout: { path: '/api/logout', done: 'Logged out: this browser forgot its cookie.' },
-  all: { path: '/api/logout/all', done: 'Logged out everywhere: the account’s session version went up.' },
+  all: { path: '/api/logout/all', done: 'Logged out everywhere: every session of this account has ended.' },
 };
 
 function verdictSentence(verdict) {
