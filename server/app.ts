@@ -2,6 +2,10 @@ import express, { type Express } from 'express';
 import { jsonBody } from './http/body.ts';
 import { errorHandler, notFound } from './http/errors.ts';
 import { labPage } from './http/lab-page.ts';
+import { noStore } from './http/no-store.ts';
+import { refuseCrossSite } from './http/refuse-cross-site.ts';
+import { requireHttps } from './http/require-https.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { accountRoutes } from './routes/account.ts';
 import { authRoutes } from './routes/auth.ts';
 import type { AppDeps } from './routes/deps.ts';
@@ -18,12 +22,20 @@ export type { AppDeps } from './routes/deps.ts';
  */
 export function createApp(deps: AppDeps): Express {
   const app = express();
+  const production = deps.config.mode === 'production';
   app.disable('x-powered-by');
+  // One proxy hop, and only when told: otherwise X-Forwarded-* is ignored everywhere
+  // (req.ip, req.secure, req.host), since any client can send those headers.
   app.set('trust proxy', deps.config.trustProxy ? 1 : false);
 
-  // The page's files need no body parsing and no session: they come before both, and
-  // after anything that must apply to the page too (security headers).
+  // Headers that apply to the page too come first.
+  app.use(securityHeaders(production));
+  app.use(noStore);
+  // The page's files need no body parsing and no session: they come before both.
   app.use(labPage());
+  // Refusals next, so a refused request is never parsed and never gets a cookie.
+  app.use(requireHttps(production));
+  app.use(refuseCrossSite);
   app.use(jsonBody());
   app.use(deps.store.middleware);
 

@@ -1,6 +1,8 @@
 import type { Express } from 'express';
 import { createApp, type AppDeps } from './app.ts';
 import type { Config } from './config.ts';
+import { createLoginThrottle } from './http/login-throttle.ts';
+import { throttleRegistrations } from './http/registration-throttle.ts';
 import type { Logger } from './log.ts';
 import { createBcryptHasher } from './passwords/hasher.ts';
 import { createSessionStore } from './sessions/create-store.ts';
@@ -21,7 +23,11 @@ export async function boot(config: Config, log: Logger, now: () => number = Date
   const secrets = await loadSessionSecrets(config, log);
   const store = await createSessionStore({ config, secrets, users, log, now });
   const hasher = createBcryptHasher(config.bcryptCost);
-  const deps: AppDeps = { config, users, hasher, store, log, now };
+  const throttle = {
+    login: createLoginThrottle(config.limits),
+    registrations: throttleRegistrations(config.limits),
+  };
+  const deps: AppDeps = { config, users, hasher, store, log, now, throttle };
   return {
     app: createApp(deps),
     deps,

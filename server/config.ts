@@ -33,7 +33,11 @@ export interface Config {
   bcryptCost: number;
   /** The lowdb user file. @default 'data/db.json' */
   dbFile: string;
-  /** Believe X-Forwarded-For / -Proto from one reverse proxy in front of us. @default false */
+  /**
+   * Believe X-Forwarded-For / -Proto / -Host from one reverse proxy in front of us: for the
+   * client address (throttling), HTTPS (production refuses plain HTTP) and the origin
+   * (cross-site checks). Unset, those headers are ignored everywhere. @default false
+   */
   trustProxy: boolean;
   /** @default 'info' */
   logLevel: LogLevel;
@@ -42,6 +46,25 @@ export interface Config {
    * class's demo must not ship as an oracle on a real site unless LAB_ENABLED=1.
    */
   labEnabled: boolean;
+  /** How many failed logins and registrations pass before 429 (brute-force throttling). */
+  limits: BruteForceLimits;
+}
+
+/**
+ * How many failed logins and registrations are let through before 429. Only failures
+ * count for logins; a success resets its account's count.
+ */
+export interface BruteForceLimits {
+  /** Failed logins per account (from any address) in one window. @default 10 */
+  loginFailuresPerAccount: number;
+  /** Failed logins per client address (any accounts) in one window. @default 100 */
+  loginFailuresPerAddress: number;
+  /** The login window, in seconds. @default 900 (15 minutes) */
+  loginWindowSeconds: number;
+  /** Registration attempts per client address in one window. @default 50 */
+  registrationsPerAddress: number;
+  /** The registration window, in seconds. @default 3600 (one hour) */
+  registrationWindowSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -55,6 +78,8 @@ export class ConfigError extends Error {
 }
 
 export const minProductionSecretLength = 32;
+/** OWASP's floor for bcrypt; below it only specs and a class's quick demos run. */
+export const minProductionBcryptCost = 10;
 const oneYearInSeconds = 365 * 24 * 60 * 60;
 
 type Env = Record<string, string | undefined>;
@@ -113,6 +138,28 @@ function secrets(env: Env, mode: RunMode): string[] | null {
   return keys;
 }
 
+function bcryptCost(env: Env, mode: RunMode): number {
+  const cost = integer(env, 'BCRYPT_COST', 12, 4, 31);
+  if (mode === 'production' && cost < minProductionBcryptCost) {
+    throw new ConfigError(
+      'BCRYPT_COST',
+      `is ${cost}; production needs at least ${minProductionBcryptCost} (each step doubles an attacker's work)`,
+    );
+  }
+  return cost;
+}
+
+function limits(env: Env): BruteForceLimits {
+  const oneDayInSeconds = 24 * 60 * 60;
+  return {
+    loginFailuresPerAccount: integer(env, 'LOGIN_FAILURES_PER_ACCOUNT', 10, 1, 1_000_000),
+    loginFailuresPerAddress: integer(env, 'LOGIN_FAILURES_PER_ADDRESS', 100, 1, 1_000_000),
+    loginWindowSeconds: integer(env, 'LOGIN_WINDOW_SECONDS', 900, 1, oneDayInSeconds),
+    registrationsPerAddress: integer(env, 'REGISTRATIONS_PER_ADDRESS', 50, 1, 1_000_000),
+    registrationWindowSeconds: integer(env, 'REGISTRATION_WINDOW_SECONDS', 3_600, 1, oneDayInSeconds),
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const mode = oneOf<RunMode>(env, 'NODE_ENV', ['development', 'production', 'test'], 'development');
   const sessionTtlSeconds = integer(env, 'SESSION_TTL_SECONDS', 86_400, 60, oneYearInSeconds);
@@ -133,10 +180,11 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: text(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/postgres'),
     sessionTtlSeconds,
     sessionIdleSeconds,
-    bcryptCost: integer(env, 'BCRYPT_COST', 12, 4, 31),
+    bcryptCost: bcryptCost(env, mode),
     dbFile: text(env, 'DB_FILE', 'data/db.json'),
     trustProxy: flag(env, 'TRUST_PROXY'),
     logLevel: oneOf(env, 'LOG_LEVEL', logLevels, 'info'),
     labEnabled: mode !== 'production' || flag(env, 'LAB_ENABLED'),
+    limits: limits(env),
   };
 }

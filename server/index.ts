@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { boot } from './boot.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, minProductionBcryptCost } from './config.ts';
+import { answerClientErrorsInJson } from './http/client-error.ts';
 import { createLogger } from './log.ts';
 import { UserFileError } from './users/user-file.ts';
 
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
   const { app, close } = await boot(config, log);
 
   const server = app.listen(config.port, config.host);
+  answerClientErrorsInJson(server);
   server.on('error', (error: NodeJS.ErrnoException) => {
     console.error(`cannot listen on ${config.host}:${config.port}: ${error.code ?? error.message}`);
     process.exit(1);
@@ -21,6 +23,11 @@ async function main(): Promise<void> {
     log.info(
       `cookie-lab listening on http://${config.host}:${port} (session store: ${config.sessionStore}, users: ${config.dbFile})`,
     );
+    if (config.bcryptCost < minProductionBcryptCost) {
+      log.warn(
+        `BCRYPT_COST=${config.bcryptCost} is below ${minProductionBcryptCost}: fine for specs and demos, refused in production`,
+      );
+    }
   });
 
   let stopping = false;

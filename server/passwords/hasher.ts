@@ -1,4 +1,5 @@
 import bcrypt from 'bcryptjs';
+import { maxPasswordBytes } from './limits.ts';
 
 /** What the routes may ask of password hashing; the worker-pool hasher fits the same shape. */
 export interface PasswordHasher {
@@ -15,17 +16,23 @@ export interface PasswordHasher {
 // bcryptjs' async API, never the *Sync calls: those hold the event loop for the whole
 // hash (about 218 ms at cost 12 here), during which the server answers nobody.
 export function createBcryptHasher(cost: number): PasswordHasher {
-  let dummyHash: Promise<string> | undefined;
-  const dummy = (): Promise<string> => (dummyHash ??= bcrypt.hash('dummy password for unknown users', cost));
+  // Made at once, not on the first unknown user, whose login would otherwise take two
+  // hashes' time and stand out.
+  const dummy = bcrypt.hash('dummy password for unknown users', cost);
   return {
     hash: (password) => bcrypt.hash(password, cost),
     async verify(password, hash) {
-      if (hash === undefined) {
-        await bcrypt.compare(password, await dummy());
+      // bcrypt would compare only the first 72 bytes, so "the real password + anything"
+      // would pass. No stored password is longer (the policy refuses them), so a longer
+      // one is wrong: it gets the same full comparison, against the dummy.
+      if (hash === undefined || Buffer.byteLength(password, 'utf8') > maxPasswordBytes) {
+        await bcrypt.compare(password, await dummy);
         return false;
       }
       return bcrypt.compare(password, hash);
     },
-    close: async () => {},
+    close: async () => {
+      await dummy;
+    },
   };
 }

@@ -1,9 +1,13 @@
-// bcrypt reads at most 72 bytes of a password and silently ignores the rest, so a
-// longer password would be accepted with any tail. We refuse it instead of cutting it.
-export const minPasswordCharacters = 8;
-export const maxPasswordBytes = 72;
+import { isCommonPassword } from './common.ts';
+import { maxPasswordBytes, minPasswordCharacters } from './limits.ts';
 
-/** Returns why a new password is refused, or null when it is acceptable. */
+export { maxPasswordBytes, minPasswordCharacters } from './limits.ts';
+
+/**
+ * Returns why a new password is refused, or null when it is acceptable. Only length and
+ * the common-password list: any Unicode is fine, and there are no composition rules
+ * (they make passwords harder to remember, not to guess). Checked before any hashing.
+ */
 export function passwordProblem(password: string): string | null {
   const characters = [...password].length;
   if (characters < minPasswordCharacters) {
@@ -12,6 +16,9 @@ export function passwordProblem(password: string): string | null {
   const bytes = Buffer.byteLength(password, 'utf8');
   if (bytes > maxPasswordBytes) {
     return `Password must be at most ${maxPasswordBytes} bytes in UTF-8 (got ${bytes}); bcrypt would silently ignore everything after byte ${maxPasswordBytes}.`;
+  }
+  if (isCommonPassword(password)) {
+    return 'That password is on the list of the most common passwords, the first ones an attacker tries. Choose another: a few unrelated words make a good one.';
   }
   return null;
 }

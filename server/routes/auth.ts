@@ -1,4 +1,6 @@
 import { Router } from 'express';
+import type { Response } from 'express';
+import { clientAddress } from '../http/client-address.ts';
 import { HttpError } from '../http/errors.ts';
 import { parseBody } from '../http/body.ts';
 import { route } from '../http/methods.ts';
@@ -15,33 +17,44 @@ const usernameTaken = () => new HttpError(409, 'username_taken', 'That username 
 // not tell an attacker which usernames exist.
 const invalidCredentials = () => new HttpError(401, 'invalid_credentials', 'Incorrect username or password.');
 
-export function authRoutes({ users, hasher }: AppDeps): Router {
+// The browser drops every cookie of this origin, copies made by scripts included; the
+// cleared Set-Cookie alone only replaces ours.
+const clearSiteCookies = (res: Response) => res.setHeader('Clear-Site-Data', '"cookies"');
+
+export function authRoutes({ users, hasher, throttle }: AppDeps): Router {
   const router = Router();
 
   route(router, '/api/register', {
-    POST: async (req, res) => {
-      const { username, password } = parseBody(registerBody, req.body);
-      const problem = passwordProblem(password);
-      if (problem) throw new HttpError(400, 'invalid_password', problem);
-      if (users.findByUsername(username)) throw usernameTaken();
-      const passwordHash = await hasher.hash(password);
-      try {
-        // Answered only after the write reached the file: a 201 is never lost on restart.
-        const user = await users.create(username, passwordHash);
-        res.status(201).json({ id: user.id, username: user.username });
-      } catch (error) {
-        throw error instanceof UsernameTakenError ? usernameTaken() : error;
-      }
-    },
+    POST: [
+      throttle.registrations,
+      async (req, res) => {
+        const { username, password } = parseBody(registerBody, req.body);
+        const problem = passwordProblem(password);
+        if (problem) throw new HttpError(400, 'invalid_password', problem);
+        if (users.findByUsername(username)) throw usernameTaken();
+        const passwordHash = await hasher.hash(password);
+        try {
+          // Answered only after the write reached the file: a 201 is never lost on restart.
+          const user = await users.create(username, passwordHash);
+          res.status(201).json({ id: user.id, username: user.username });
+        } catch (error) {
+          throw error instanceof UsernameTakenError ? usernameTaken() : error;
+        }
+      },
+    ],
   });
 
   route(router, '/api/login', {
     POST: async (req, res) => {
       const { username, password } = parseBody(loginBody, req.body);
+      // Counted as a failure from here on, unless it succeeds; 429 once the account or
+      // the address has failed too often.
+      const attempt = await throttle.login.attempt(clientAddress(req), username);
       const user = users.findByUsername(username);
       // verify() compares against a dummy hash when the user is unknown: same work, same time.
       const valid = await hasher.verify(password, user?.passwordHash);
       if (!user || !valid) throw invalidCredentials();
+      await attempt.succeeded();
       await sessionOf(req).start(user);
       res.json({ message: `Welcome ${user.username}!` });
     },
@@ -53,6 +66,7 @@ export function authRoutes({ users, hasher }: AppDeps): Router {
     {
       POST: async (req, res) => {
         await sessionOf(req).end();
+        clearSiteCookies(res);
         res.json({
           message: 'Logged out. This browser forgot its session cookie.',
         });
@@ -70,6 +84,7 @@ export function authRoutes({ users, hasher }: AppDeps): Router {
       requireUser,
       async (req, res) => {
         await sessionOf(req).endAll();
+        clearSiteCookies(res);
         res.json({ message: 'Logged out everywhere: every session of this account has ended.' });
       },
     ],

@@ -1,4 +1,6 @@
+import type { RequestHandler } from 'express';
 import type { Config } from '../config.ts';
+import type { LoginThrottle } from '../http/login-throttle.ts';
 import type { Logger } from '../log.ts';
 import type { PasswordHasher } from '../passwords/hasher.ts';
 import type { SessionStore } from '../sessions/port.ts';
@@ -12,4 +14,6 @@ export interface AppDeps {
   store: SessionStore;
   log: Logger;
   now: () => number;
+  /** Brute-force throttles: they keep counts, so one pair per app. */
+  throttle: { login: LoginThrottle; registrations: RequestHandler };
 }
