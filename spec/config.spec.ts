@@ -16,6 +16,13 @@ describe('configuration', () => {
       trustProxy: false,
       logLevel: 'info',
     });
+    expect(config.limits).to.deep.equal({
+      loginFailuresPerAccount: 10,
+      loginFailuresPerAddress: 100,
+      loginWindowSeconds: 900,
+      registrationsPerAddress: 50,
+      registrationWindowSeconds: 3600,
+    });
     expect(config.sessionSecrets, 'development generates its own key').to.equal(null);
   });
 
@@ -24,6 +31,29 @@ describe('configuration', () => {
       'new-key',
       'old-key',
     ]);
+  });
+
+  it('accepts bcrypt cost 10 in production, and the default 12', () => {
+    const production = { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32) };
+    expect(loadConfig({ ...production, BCRYPT_COST: '10' }).bcryptCost).to.equal(10);
+    expect(loadConfig(production).bcryptCost).to.equal(12);
+  });
+
+  it('reads the brute-force limits from the environment', () => {
+    const { limits } = loadConfig({
+      LOGIN_FAILURES_PER_ACCOUNT: '5',
+      LOGIN_FAILURES_PER_ADDRESS: '20',
+      LOGIN_WINDOW_SECONDS: '60',
+      REGISTRATIONS_PER_ADDRESS: '2',
+      REGISTRATION_WINDOW_SECONDS: '120',
+    });
+    expect(limits).to.deep.equal({
+      loginFailuresPerAccount: 5,
+      loginFailuresPerAddress: 20,
+      loginWindowSeconds: 60,
+      registrationsPerAddress: 2,
+      registrationWindowSeconds: 120,
+    });
   });
 
   const refusals: [string, Record<string, string>, RegExp][] = [
@@ -39,6 +69,21 @@ describe('configuration', () => {
       'a short secret in production',
       { NODE_ENV: 'production', SESSION_SECRET: 'short' },
       /^SESSION_SECRET: key 1 has 5 characters/,
+    ],
+    [
+      'a bcrypt cost under 10 in production',
+      { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), BCRYPT_COST: '9' },
+      /^BCRYPT_COST: is 9; production needs at least 10/,
+    ],
+    [
+      'a login window of 0 seconds',
+      { LOGIN_WINDOW_SECONDS: '0' },
+      /^LOGIN_WINDOW_SECONDS: must be between 1/,
+    ],
+    [
+      'a negative failure limit',
+      { LOGIN_FAILURES_PER_ACCOUNT: '-1' },
+      /^LOGIN_FAILURES_PER_ACCOUNT: expected a whole number/,
     ],
     ['an empty key in the list', { SESSION_SECRET: 'a,,b' }, /^SESSION_SECRET: has an empty key/],
     [
