@@ -42,7 +42,11 @@ function fromBodyParser(error: BodyParserError): HttpError | undefined {
     case 'stream.encoding.set':
       return new HttpError(400, 'bad_request', 'The request body could not be read.');
     default:
-      return undefined;
+      // Untyped, but still body-parser's 4xx: a body that fails to inflate under its
+      // Content-Encoding (found by the fuzz suite) arrives as a bare 400.
+      return typeof error.status === 'number' && error.status >= 400 && error.status < 500
+        ? new HttpError(400, 'bad_request', 'The request body could not be read.')
+        : undefined;
   }
 }
 

@@ -88,6 +88,7 @@ const contentType = fc.constantFrom(
   'application/json',
   'application/json; charset=utf-8',
   'application/json; charset=utf-16',
+  'application/json; charset=latin1',
   'text/plain',
   'application/x-www-form-urlencoded',
   undefined,
@@ -119,6 +120,7 @@ function call(cookie: fc.Arbitrary<string | undefined>, ownOrigin: string): fc.A
       forwarded: sometimes(fc.oneof(fc.ipV4(), headerText(30))),
       forwardedProto: sometimes(fc.constantFrom('https', 'http', 'gopher')),
       forwardedHost: sometimes(headerText(30)),
+      encoding: sometimes(fc.constantFrom('gzip', 'deflate', 'br', 'identity', 'compress', 'x-nonsense')),
     })
     .map((c) => {
       const headers: Record<string, string> = {};
@@ -129,6 +131,7 @@ function call(cookie: fc.Arbitrary<string | undefined>, ownOrigin: string): fc.A
       if (c.forwarded !== undefined) headers['X-Forwarded-For'] = c.forwarded;
       if (c.forwardedProto !== undefined) headers['X-Forwarded-Proto'] = c.forwardedProto;
       if (c.forwardedHost !== undefined) headers['X-Forwarded-Host'] = c.forwardedHost;
+      if (c.encoding !== undefined) headers['Content-Encoding'] = c.encoding;
       const [method, route] = c.target;
       const path = c.query === undefined ? route : `${route}?q=${c.query}`;
       return { method, path, body: method === 'GET' || method === 'HEAD' ? undefined : c.body, headers };

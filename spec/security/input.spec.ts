@@ -48,6 +48,17 @@ describe('security: hostile input', () => {
     expect(Object.prototype).not.to.have.property('polluted');
   });
 
+  it('answers a body that does not inflate under its Content-Encoding with 400, not 500', async () => {
+    const res = await request
+      .execute(lab.app)
+      .post('/api/login')
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'gzip')
+      .send(JSON.stringify(alice));
+    expect(res).to.have.status(400);
+    expect(res.body.error).to.equal('bad_request');
+  });
+
   describe('cookie headers', () => {
     let server: Listening;
     beforeEach(async () => (server = await listen(lab.app)));

@@ -48,6 +48,8 @@ describe('security: no secret in a log line or an answer', () => {
         .send({ ...alice, password: 'x'.repeat(80) }),
     );
     await call(api().post('/api/register').send(alice));
+    await call(api().post('/api/register').send({ username: 'no good!', password: bob.password }));
+    await call(api().post('/api/login').send({ password: bob.password }));
     for (const password of guesses) await call(api().post('/api/login').send({ username: 'bob', password }));
     await call(api().post('/api/login').send({ username: 'nobody', password: bob.password }));
     await call(
