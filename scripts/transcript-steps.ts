@@ -155,4 +155,76 @@ export const transcripts: Transcript[] = [
       { command: `npm run -s cookie -- decode not-a-cookie 2>&1` },
     ],
   },
+  {
+    name: 'security-login-headers',
+    steps: [{ command: `curl -si -X POST $URL/api/login ${json} -d ${alice} -c "$JAR"` }],
+  },
+  {
+    name: 'security-logout',
+    steps: [
+      {
+        command: `curl -si -X POST $URL/api/logout -b "$JAR" -c "$JAR" | grep -E '^(HTTP|Set-Cookie|Cache-Control|Clear-Site-Data)'`,
+      },
+    ],
+  },
+  {
+    name: 'security-enumeration',
+    steps: [
+      {
+        command: `diff <(curl -si -X POST $URL/api/login ${json} -d '{"username":"mallory","password":"some guess 1"}' | grep -v '^Date') <(curl -si -X POST $URL/api/login ${json} -d '{"username":"alice","password":"some guess 1"}' | grep -v '^Date') && echo 'identical but for Date'`,
+        shown: `diff <(curl -si -X POST http://localhost:3000/api/login ${json} -d '{"username":"mallory","password":"some guess 1"}' | grep -v '^Date') \\\n       <(curl -si -X POST http://localhost:3000/api/login ${json} -d '{"username":"alice","password":"some guess 1"}' | grep -v '^Date') && echo 'identical but for Date'`,
+      },
+    ],
+  },
+  {
+    name: 'security-cross-site',
+    steps: [
+      {
+        command: `curl -si -X POST $URL/api/login ${json} -H 'Origin: https://evil.example' -d ${alice} | grep -E '^(HTTP|Set-Cookie|\\{)'`,
+      },
+      {
+        command: `curl -si -X POST $URL/api/login ${json} -H 'Origin: http://localhost:3000' -d ${alice} | grep -E '^(HTTP|\\{)'`,
+        shown: `curl -si -X POST http://localhost:3000/api/login ${json} -H 'Origin: http://localhost:3000' -d ${alice} | grep -E '^(HTTP|\\{)'`,
+      },
+    ],
+  },
+  {
+    name: 'security-common-password',
+    steps: [
+      {
+        command: `curl -s -X POST $URL/api/register ${json} -d '{"username":"carol","password":"iloveyou1"}'`,
+      },
+    ],
+  },
+  {
+    name: 'security-throttle',
+    restartWith: () => ({ LOGIN_FAILURES_PER_ACCOUNT: '3' }),
+    steps: [
+      {
+        command: `for guess in 1 2 3; do curl -s -o /dev/null -w '%{http_code} ' -X POST $URL/api/login ${json} -d "{\\"username\\":\\"alice\\",\\"password\\":\\"guess number $guess\\"}"; done; echo`,
+      },
+      {
+        command: `curl -si -X POST $URL/api/login ${json} -d ${alice} | grep -E '^(HTTP|Retry-After|RateLimit|\\{)'`,
+      },
+    ],
+  },
+  {
+    name: 'security-header-overflow',
+    steps: [
+      {
+        command: `curl -si $URL/api/me -H "Cookie: session=$(head -c 20000 /dev/zero | tr '\\0' A)"`,
+        shown: `curl -si http://localhost:3000/api/me -H "Cookie: session=$(head -c 20000 /dev/zero | tr '\\0' A)"`,
+      },
+    ],
+  },
+  {
+    name: 'security-https',
+    restartWith: () => ({ NODE_ENV: 'production', TRUST_PROXY: '1' }),
+    steps: [
+      { command: `curl -si -X POST $URL/api/login ${json} -d ${alice} | grep -E '^(HTTP|Set-Cookie|\\{)'` },
+      {
+        command: `curl -si -X POST $URL/api/login ${json} -H 'X-Forwarded-Proto: https' -d ${alice} | grep -E '^(HTTP|Set-Cookie|Strict-Transport-Security|\\{)' | cut -c1-100`,
+      },
+    ],
+  },
 ];

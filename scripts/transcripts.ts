@@ -14,7 +14,7 @@ import { transcripts, type Step } from './transcript-steps.ts';
 
 const run = promisify(execFile);
 const shownUrl = 'http://localhost:3000';
-const documents = ['README.md', 'docs/walkthrough.md', 'docs/cookie-mechanics.md'];
+const documents = ['README.md', 'docs/walkthrough.md', 'docs/cookie-mechanics.md', 'docs/security.md'];
 
 interface Context {
   dir: string;

@@ -41,6 +41,25 @@ describe('security: a new session on login (fixation)', () => {
     expect(open(fresh).content).to.include({ username: 'alice', issuedAt: lab.clock.ms });
   });
 
+  it('keeps nothing of the notes stored in the session before logging in again', async () => {
+    const agent = request.agent(lab.app);
+    try {
+      await loginAs(lab, { username: 'bob', password: 'bob password 1' });
+      await agent.post('/api/register').send(alice);
+      expect(
+        await agent.post('/api/login').send({ username: 'bob', password: 'bob password 1' }),
+      ).to.have.status(200);
+      expect(await agent.put('/api/session/notes').send({ text: 'bob was here' })).to.have.status(200);
+      const res = await agent.post('/api/login').send(alice);
+      expect(res).to.have.status(200);
+      const session = await agent.get('/api/session');
+      expect(session.body.payload).to.include({ username: 'alice' });
+      expect(JSON.stringify(session.body)).not.to.include('bob was here');
+    } finally {
+      agent.close();
+    }
+  });
+
   it("keeps nothing of another user's session when someone logs in over it", async () => {
     await loginAs(lab, { username: 'bob', password: 'bob password 1' });
     const bob = lab.deps.users.findByUsername('bob')!;

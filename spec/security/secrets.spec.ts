@@ -62,6 +62,18 @@ describe('security: no secret in a log line or an answer', () => {
     const first = cookieValue(setCookieFor(await call(api().post('/api/login').send(alice))));
     await call(as(first)(api().get('/api/me')));
     await call(as(first)(api().get('/api/users')));
+    await call(as(first)(api().put('/api/session/notes')).send({ text: 'a note' }));
+    await call(as(first)(api().get('/api/session')));
+    await call(
+      api()
+        .post('/api/lab/replay')
+        .send({ cookie: `session=${first}` }),
+    );
+    await call(
+      api()
+        .post('/api/lab/replay')
+        .send({ cookie: first.slice(0, -4) + 'AAAA' }),
+    );
     await call(as(first.slice(0, -4) + 'AAAA')(api().get('/api/me')));
     await call(
       as(first)(api().put('/api/me/password')).send({
