@@ -183,7 +183,7 @@ export const transcripts: Transcript[] = [
         command: `curl -si -X POST $URL/api/login ${json} -H 'Origin: https://evil.example' -d ${alice} | grep -E '^(HTTP|Set-Cookie|\\{)'`,
       },
       {
-        command: `curl -si -X POST $URL/api/login ${json} -H 'Origin: http://localhost:3000' -d ${alice} | grep -E '^(HTTP|\\{)'`,
+        command: `curl -si -X POST $URL/api/login ${json} -H "Origin: $URL" -d ${alice} | grep -E '^(HTTP|\\{)'`,
         shown: `curl -si -X POST http://localhost:3000/api/login ${json} -H 'Origin: http://localhost:3000' -d ${alice} | grep -E '^(HTTP|\\{)'`,
       },
     ],
@@ -223,7 +223,8 @@ export const transcripts: Transcript[] = [
     steps: [
       { command: `curl -si -X POST $URL/api/login ${json} -d ${alice} | grep -E '^(HTTP|Set-Cookie|\\{)'` },
       {
-        command: `curl -si -X POST $URL/api/login ${json} -H 'X-Forwarded-Proto: https' -d ${alice} | grep -E '^(HTTP|Set-Cookie|Strict-Transport-Security|\\{)' | cut -c1-100`,
+        command: `curl -si -X POST $URL/api/login ${json} -H 'X-Forwarded-Proto: https' -d ${alice} | grep -E '^(HTTP|Set-Cookie|Strict-Transport-Security|\\{)' | sed -E 's/(session=)[^;]+/\\1<sealed value>/'`,
+        shown: `curl -si -X POST http://localhost:3000/api/login ${json} -H 'X-Forwarded-Proto: https' -d ${alice} | grep -E '^(HTTP|Set-Cookie|Strict-Transport-Security|\\{)'`,
       },
     ],
   },
