@@ -128,12 +128,24 @@ describe('GET /api/session/status', () => {
   });
 
   it('tells the page that production serves no replay lab without LAB_ENABLED=1', async () => {
-    const production = await testApp({ NODE_ENV: 'production', SESSION_SECRET: testSecret });
+    // Behind a TLS proxy: production refuses every API request over plain HTTP.
+    const production = await testApp({
+      NODE_ENV: 'production',
+      SESSION_SECRET: testSecret,
+      TRUST_PROXY: '1',
+    });
     try {
-      const res = await request.execute(production.app).get('/api/session/status');
+      const res = await request
+        .execute(production.app)
+        .get('/api/session/status')
+        .set('X-Forwarded-Proto', 'https');
       expect(res.body).to.deep.equal({ authenticated: false, labEnabled: false });
       expect(
-        await request.execute(production.app).post('/api/lab/replay').send({ cookie: 'x' }),
+        await request
+          .execute(production.app)
+          .post('/api/lab/replay')
+          .set('X-Forwarded-Proto', 'https')
+          .send({ cookie: 'x' }),
       ).to.have.status(404);
     } finally {
       await removeTestApp(production);

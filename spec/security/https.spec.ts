@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { alice, removeTestApp, request, setCookieFor, testApp, type TestApp } from '../support/test-app.ts';
 
 // Production needs bcrypt cost 10 at least; these few specs pay for it (about 60 ms a hash).
-const production = { NODE_ENV: 'production', BCRYPT_COST: '10' };
+const production = { NODE_ENV: 'production' };
 
 describe('security: cookie flags and HTTPS in production', function () {
   this.timeout(20_000);

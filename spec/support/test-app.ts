@@ -43,7 +43,8 @@ export async function testApp(
 ): Promise<TestApp> {
   const dir = reuse?.dir ?? (await mkdtemp(path.join(tmpdir(), 'cookie-lab-spec-')));
   const config = loadConfig({
-    BCRYPT_COST: '4',
+    // Production refuses a cost under 10 (it would be unsafe anywhere real).
+    BCRYPT_COST: env.NODE_ENV === 'production' ? '10' : '4',
     SESSION_SECRET: testSecret,
     DB_FILE: path.join(dir, 'db.json'),
     LOG_LEVEL: 'debug',
