@@ -23,8 +23,24 @@ export interface Config {
   sessionSecrets: string[] | null;
   /** @default 'cookie' */
   sessionStore: StoreKind;
+  /** For SESSION_STORE=redis. @default 'redis://127.0.0.1:6379' */
   redisUrl: string;
+  /** For SESSION_STORE=postgres. @default 'postgres://postgres@127.0.0.1:5432/postgres' */
   databaseUrl: string;
+  /**
+   * Names what a server-side store creates, so that two apps (or two spec runs) can share
+   * one Redis or one database without seeing each other's sessions: Redis keys start with
+   * `<namespace>:`, the PostgreSQL table is `<namespace>_sessions`.
+   * @default 'cookie_lab'
+   * @example 'cookie_lab_staging'
+   */
+  sessionNamespace: string;
+  /**
+   * How often the memory and PostgreSQL stores delete expired sessions, in seconds. Redis
+   * needs none: every key carries its own TTL. Specs set 1 to watch a record go.
+   * @default 600
+   */
+  sessionPruneSeconds: number;
   /** Absolute lifetime of a session, in seconds, however active it is. @default 86400 */
   sessionTtlSeconds: number;
   /** A session unused for this many seconds ends. @default 1800 */
@@ -80,6 +96,8 @@ export class ConfigError extends Error {
 export const minProductionSecretLength = 32;
 /** OWASP's floor for bcrypt; below it only specs and a class's quick demos run. */
 export const minProductionBcryptCost = 10;
+// Becomes part of a PostgreSQL table name, unquoted-safe, and of Redis key names.
+const namespacePattern = /^[a-z][a-z0-9_]{0,39}$/;
 const oneYearInSeconds = 365 * 24 * 60 * 60;
 
 type Env = Record<string, string | undefined>;
@@ -109,6 +127,17 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
     throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
   }
   return raw as T;
+}
+
+function namespace(env: Env): string {
+  const value = text(env, 'SESSION_NAMESPACE', 'cookie_lab');
+  if (!namespacePattern.test(value)) {
+    throw new ConfigError(
+      'SESSION_NAMESPACE',
+      `must be 1 to 40 lower-case letters, digits or "_", starting with a letter, got "${value}"`,
+    );
+  }
+  return value;
 }
 
 function secrets(env: Env, mode: RunMode): string[] | null {
@@ -178,6 +207,8 @@ export function loadConfig(env: Env = process.env): Config {
     sessionStore: oneOf(env, 'SESSION_STORE', storeKinds, 'cookie'),
     redisUrl: text(env, 'REDIS_URL', 'redis://127.0.0.1:6379'),
     databaseUrl: text(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/postgres'),
+    sessionNamespace: namespace(env),
+    sessionPruneSeconds: integer(env, 'SESSION_PRUNE_SECONDS', 600, 1, 86_400),
     sessionTtlSeconds,
     sessionIdleSeconds,
     bcryptCost: bcryptCost(env, mode),

@@ -3,6 +3,7 @@ import { boot } from './boot.ts';
 import { ConfigError, loadConfig, minProductionBcryptCost } from './config.ts';
 import { answerClientErrorsInJson } from './http/client-error.ts';
 import { createLogger } from './log.ts';
+import { StoreUnreachableError } from './sessions/server-side/errors.ts';
 import { UserFileError } from './users/user-file.ts';
 
 // The process entry: configuration, then the app, then listen. Every start-up problem
@@ -45,7 +46,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof UserFileError) {
+  if (
+    error instanceof ConfigError ||
+    error instanceof UserFileError ||
+    error instanceof StoreUnreachableError
+  ) {
     console.error(`cookie-lab cannot start: ${error.message}`);
   } else {
     console.error('cookie-lab cannot start:', error);

@@ -4,6 +4,11 @@ import type { UserRepository } from '../users/repository.ts';
 import { createCookieCodec } from './cookie/codec.ts';
 import { createCookieStore } from './cookie/store.ts';
 import type { SessionStore } from './port.ts';
+import type { Backing } from './server-side/backing.ts';
+import { createMemoryBacking } from './server-side/memory.ts';
+import { createPostgresBacking } from './server-side/postgres.ts';
+import { createRedisBacking } from './server-side/redis.ts';
+import { createServerSideStore } from './server-side/store.ts';
 
 export interface StoreDeps {
   config: Config;
@@ -20,6 +25,26 @@ export function sessionCookieName(config: Config): string {
   return config.mode === 'production' ? '__Host-session' : 'session';
 }
 
+/** The service behind a server-side store; Redis and PostgreSQL must answer before start-up goes on. */
+async function createBacking(config: Config, log: Logger): Promise<Backing> {
+  const namespace = config.sessionNamespace;
+  switch (config.sessionStore) {
+    case 'memory':
+      return createMemoryBacking({ pruneSeconds: config.sessionPruneSeconds });
+    case 'redis':
+      return createRedisBacking({ url: config.redisUrl, namespace, log });
+    case 'postgres':
+      return createPostgresBacking({
+        url: config.databaseUrl,
+        namespace,
+        pruneSeconds: config.sessionPruneSeconds,
+        log,
+      });
+    case 'cookie':
+      throw new Error('cookie-lab: the cookie store has no server-side backing');
+  }
+}
+
 /** Picks the session store SESSION_STORE names; routes never learn which one it was. */
 export async function createSessionStore({
   config,
@@ -29,18 +54,18 @@ export async function createSessionStore({
   now,
 }: StoreDeps): Promise<SessionStore> {
   const flags = { name: sessionCookieName(config), secure: config.mode === 'production' };
-  switch (config.sessionStore) {
-    case 'cookie':
-      return createCookieStore({
-        codec: createCookieCodec(flags.name, secrets),
-        flags,
-        users,
-        log,
-        now,
-        idleSeconds: config.sessionIdleSeconds,
-        ttlSeconds: config.sessionTtlSeconds,
-      });
-    default:
-      throw new Error(`SESSION_STORE=${config.sessionStore} is not available yet`);
+  const lifetimes = { idleSeconds: config.sessionIdleSeconds, ttlSeconds: config.sessionTtlSeconds };
+  if (config.sessionStore === 'cookie') {
+    return createCookieStore({
+      codec: createCookieCodec(flags.name, secrets),
+      flags,
+      users,
+      log,
+      now,
+      ...lifetimes,
+    });
   }
+  // The same cookie name, flags, keys and lifetimes: only where the session lives changes.
+  const backing = await createBacking(config, log);
+  return createServerSideStore({ backing, secrets, flags, users, log, now, ...lifetimes });
 }

@@ -1,0 +1,27 @@
+import type { Store } from 'express-session';
+import type { UserIndex } from './user-index.ts';
+
+/** What a server-side store kind brings: express-session's store, its per-user index, its health. */
+export interface Backing {
+  readonly kind: 'memory' | 'redis' | 'postgres';
+  readonly store: Store;
+  readonly index: UserIndex;
+  /**
+   * False while the client already knows the service is gone (Redis between reconnects):
+   * a request then gets its 503 without trying. True means "try", not "it will work".
+   */
+  isReady(): boolean;
+  /** One round trip to the service, given up after timeoutMs. */
+  ping(timeoutMs: number): Promise<boolean>;
+  /** Stops timers and closes connections; the records stay where they are. */
+  close(): Promise<void>;
+}
+
+/** Resolves with the promise, or rejects once ms have passed: nothing waits on a dead store. */
+export function within<T>(ms: number, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

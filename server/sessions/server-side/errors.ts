@@ -1,0 +1,42 @@
+import { HttpError } from '../../http/errors.ts';
+
+/**
+ * The store named by SESSION_STORE did not answer at start-up. index.ts prints the message
+ * as one line and exits 1: a server that cannot keep sessions should not pretend to run.
+ */
+export class StoreUnreachableError extends Error {
+  constructor(variable: string, url: string, cause: unknown) {
+    super(`${variable}: cannot reach ${redactUrl(url)} (${reasonOf(cause)})`);
+    this.name = 'StoreUnreachableError';
+  }
+}
+
+/** A protected route while the store is down: the client may retry, it did nothing wrong. */
+export const storeUnavailable = (kind: string): HttpError =>
+  new HttpError(
+    503,
+    'session_store_unavailable',
+    `The session store (${kind}) is not answering, so sessions cannot be read or changed. Try again in a moment.`,
+    { 'Retry-After': '1' },
+  );
+
+/** The URL without its password, fit for a log line or an error message. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    // An unparsable value may still hold a password somewhere: show none of it.
+    return '(a value that is not a URL)';
+  }
+}
+
+/** The shortest useful description of a connection failure: the code, else the message. */
+export function reasonOf(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) return reasonOf(error.errors[0]);
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  // A system error's code (ECONNREFUSED) says it all; a PostgreSQL SQLSTATE does not.
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return code;
+  return typeof message === 'string' && message !== '' ? message.split('\n')[0]! : String(error);
+}

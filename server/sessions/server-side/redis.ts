@@ -1,0 +1,85 @@
+import { RedisStore } from 'connect-redis';
+import { createClient } from 'redis';
+import type { Logger } from '../../log.ts';
+import { within, type Backing } from './backing.ts';
+import { reasonOf, redactUrl, StoreUnreachableError } from './errors.ts';
+import { redisSetIndex } from './user-index.ts';
+
+export type RedisClient = ReturnType<typeof createClient>;
+
+/** A command that has no answer by then fails, so a paused or stalled Redis cannot hang a request. */
+const commandTimeoutMs = 2_000;
+const connectTimeoutMs = 2_000;
+/** Longest wait between two reconnection attempts while Redis is down. */
+const maxReconnectDelayMs = 2_000;
+
+export interface RedisBackingOptions {
+  url: string;
+  namespace: string;
+  log: Logger;
+}
+
+/**
+ * Sessions in Redis through connect-redis: `<namespace>:sess:<id>` holds the JSON record
+ * with a TTL that ends with the session, so Redis itself deletes what expires.
+ */
+export async function createRedisBacking({ url, namespace, log }: RedisBackingOptions): Promise<Backing> {
+  let connectedOnce = false;
+  let lost = false;
+  let client: RedisClient;
+  try {
+    client = createClient({
+      url,
+      // Without this the client queues every command while Redis is away and each
+      // request waits for the reconnection, for ever: a hang instead of a 503.
+      disableOfflineQueue: true,
+      commandOptions: { timeout: commandTimeoutMs },
+      socket: {
+        connectTimeout: connectTimeoutMs,
+        // At start-up a refusal is final (the process exits with one line); once running,
+        // keep trying, so the app heals by itself when Redis comes back.
+        reconnectStrategy: (retries, cause) =>
+          connectedOnce ? Math.min(50 * 2 ** retries, maxReconnectDelayMs) : cause,
+      },
+    });
+  } catch (error) {
+    throw new StoreUnreachableError('REDIS_URL', url, error);
+  }
+  client.on('error', (error: unknown) => {
+    if (!connectedOnce || lost) return;
+    lost = true;
+    log.warn(`redis session store lost (${redactUrl(url)}: ${reasonOf(error)}); session routes answer 503`);
+  });
+  client.on('ready', () => {
+    if (lost) log.info(`redis session store is back (${redactUrl(url)})`);
+    lost = false;
+  });
+  try {
+    await client.connect();
+  } catch (error) {
+    client.destroy();
+    throw new StoreUnreachableError('REDIS_URL', url, error);
+  }
+  connectedOnce = true;
+
+  const sessionPrefix = `${namespace}:sess:`;
+  return {
+    kind: 'redis',
+    // disableTouch: no EXPIRE per request; the adapter rewrites the record (and its TTL)
+    // once a quarter of the idle window instead.
+    store: new RedisStore({ client, prefix: sessionPrefix, disableTouch: true }),
+    index: redisSetIndex(client, namespace, sessionPrefix),
+    isReady: () => client.isReady,
+    async ping(timeoutMs) {
+      if (!client.isReady) return false;
+      try {
+        return (await within(timeoutMs, client.ping())) === 'PONG';
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      client.destroy();
+    },
+  };
+}

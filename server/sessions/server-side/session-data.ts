@@ -1,0 +1,61 @@
+import type { SessionData } from 'express-session';
+
+// What a server-side session record holds besides express-session's own `cookie` entry:
+// the same least-possible content as the cookie store's payload. Routes never see
+// req.session; they see the SessionPort built on it.
+declare module 'express-session' {
+  interface SessionData {
+    userId: string;
+    username: string;
+    /** Login time, ms since the epoch: the absolute lifetime counts from here. */
+    issuedAt: number;
+    /** Last time the record was written for activity: the idle window counts from here. */
+    lastSeenAt: number;
+    /** Free text a user stored in the session; here it costs the cookie nothing. */
+    notes?: string;
+  }
+}
+
+export type SessionFields = Pick<SessionData, 'userId' | 'username' | 'issuedAt' | 'lastSeenAt' | 'notes'>;
+
+export interface Lifetimes {
+  idleSeconds: number;
+  ttlSeconds: number;
+}
+
+export interface Deadlines {
+  idle: number;
+  absolute: number;
+}
+
+export function deadlinesOf(
+  fields: Pick<SessionData, 'issuedAt' | 'lastSeenAt'>,
+  life: Lifetimes,
+): Deadlines {
+  return {
+    idle: fields.lastSeenAt + life.idleSeconds * 1000,
+    absolute: fields.issuedAt + life.ttlSeconds * 1000,
+  };
+}
+
+/** Why a stored session is over by the app's clock, or null while it still runs. */
+export function expiryOf(
+  fields: Pick<SessionData, 'issuedAt' | 'lastSeenAt'>,
+  life: Lifetimes,
+  now: number,
+): 'expired_idle' | 'expired_absolute' | null {
+  const { idle, absolute } = deadlinesOf(fields, life);
+  if (now >= absolute) return 'expired_absolute';
+  if (now >= idle) return 'expired_idle';
+  return null;
+}
+
+/** Whether a partial record is one this app wrote: a user's session, not an empty shell. */
+export function isUserSession(data: Partial<SessionData> | null | undefined): data is SessionData {
+  return (
+    typeof data?.userId === 'string' &&
+    typeof data.username === 'string' &&
+    typeof data.issuedAt === 'number' &&
+    typeof data.lastSeenAt === 'number'
+  );
+}

@@ -1,0 +1,131 @@
+import type { Request, Response } from 'express';
+import type { SessionData } from 'express-session';
+import type { User } from '../../users/user.ts';
+import { cookieBytes } from '../cookie/budget.ts';
+import { clearedCookie, putSetCookie, sessionCookie } from '../cookie/header.ts';
+import type { RejectionReason, SessionPort, SessionReport, SessionUser } from '../port.ts';
+import { reasonOf, storeUnavailable } from './errors.ts';
+import type { ServerSideOptions } from './options.ts';
+import { destroy, regenerate, save, stamp } from './record.ts';
+import { deadlinesOf, isUserSession } from './session-data.ts';
+import { signedIdValue } from './signed-id.ts';
+
+/**
+ * One request's view of a session kept on the server. The browser holds a signed id and
+ * nothing else; every change is written to the store and confirmed before the route
+ * answers, and a store that fails turns into 503 session_store_unavailable.
+ */
+export class ServerSideSession implements SessionPort {
+  #rejection: RejectionReason | null;
+
+  constructor(
+    private readonly req: Request,
+    private readonly res: Response,
+    private readonly options: ServerSideOptions,
+    rejection: RejectionReason | null,
+  ) {
+    this.#rejection = rejection;
+  }
+
+  /** The stored record, when this request has a user's session (express-session may hold an empty one). */
+  #data(): (Request['session'] & SessionData) | null {
+    const session = this.req.session as Request['session'] | undefined;
+    return session && isUserSession(session) ? session : null;
+  }
+
+  current(): SessionUser | null {
+    const data = this.#data();
+    return data ? { id: data.userId, username: data.username, issuedAt: data.issuedAt } : null;
+  }
+
+  rejection(): RejectionReason | null {
+    return this.#rejection;
+  }
+
+  async start(user: User): Promise<void> {
+    const { req, options } = this;
+    await this.#store(async () => {
+      // A new id for the logged-in session (fixation): whatever id the browser had before,
+      // perhaps one an attacker planted, now names nothing.
+      const previous = this.#data();
+      const previousId = req.sessionID;
+      if (req.session as Request['session'] | undefined) await regenerate(req.session);
+      else req.sessionStore.generate(req);
+      if (previous) await options.backing.index.remove(previous.userId, previousId);
+      const now = options.now();
+      const session = Object.assign(req.session, {
+        userId: user.id,
+        username: user.username,
+        issuedAt: now,
+        lastSeenAt: now,
+      });
+      stamp(session, options, now);
+      // Indexed before it exists: logout-all then cannot miss a session that got saved.
+      await options.backing.index.add(user.id, req.sessionID, options.ttlSeconds);
+      await save(session);
+    });
+    this.#rejection = null;
+  }
+
+  async end(): Promise<void> {
+    const data = this.#data();
+    const sid = this.req.sessionID;
+    await this.#store(async () => {
+      if (this.req.session as Request['session'] | undefined) await destroy(this.req.session);
+      if (data) await this.options.backing.index.remove(data.userId, sid);
+    });
+    // express-session never clears the cookie itself; the id it holds is already dead.
+    putSetCookie(this.res, this.options.flags.name, clearedCookie(this.options.flags));
+  }
+
+  async endAll(): Promise<void> {
+    const data = this.#data();
+    if (data) {
+      const ended = await this.#store(() => this.options.backing.index.endAll(data.userId));
+      this.options.log.debug(`logout-all: ${ended} stored session(s) of one user deleted`);
+    }
+    await this.end();
+  }
+
+  notes(): string {
+    return this.#data()?.notes ?? '';
+  }
+
+  async setNotes(text: string): Promise<void> {
+    const data = this.#data();
+    if (!data) throw new Error('cookie-lab: setNotes needs a session');
+    if (text) data.notes = text;
+    else delete data.notes;
+    // No 4 KB budget: the note lives in the store, the cookie still carries only the id.
+    stamp(data, this.options, this.options.now());
+    await this.#store(() => save(data));
+  }
+
+  report(): SessionReport | null {
+    const data = this.#data();
+    if (!data) return null;
+    const { flags, secrets, backing } = this.options;
+    const { idle, absolute } = deadlinesOf(data, this.options);
+    const expires = data.cookie.expires ?? new Date(Math.min(idle, absolute));
+    const { cookie: _bookkeeping, ...payload } = data;
+    return {
+      store: backing.kind,
+      payload: { ...payload },
+      bytes: cookieBytes(sessionCookie(flags, signedIdValue(this.req.sessionID, secrets), expires)),
+      budget: null,
+      issuedAt: new Date(data.issuedAt).toISOString(),
+      idleExpiresAt: new Date(idle).toISOString(),
+      absoluteExpiresAt: new Date(absolute).toISOString(),
+      keyIndex: null,
+    };
+  }
+
+  async #store<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      this.options.log.warn(`${this.options.backing.kind} session store failed: ${reasonOf(error)}`);
+      throw storeUnavailable(this.options.backing.kind);
+    }
+  }
+}

@@ -1,0 +1,118 @@
+import type { Request, RequestHandler, Response } from 'express';
+import session from 'express-session';
+import { readCookie } from '../cookie/header.ts';
+import { attachSession, type RejectionReason, type SessionStore } from '../port.ts';
+import { reasonOf, storeUnavailable } from './errors.ts';
+import type { ServerSideOptions } from './options.ts';
+import { destroy, load, save, stamp } from './record.ts';
+import { expiryOf, isUserSession, type SessionFields } from './session-data.ts';
+import { ServerSideSession } from './session.ts';
+import { readSignedId, type SignedId } from './signed-id.ts';
+import { UnavailableSession } from './unavailable.ts';
+
+export type { ServerSideOptions } from './options.ts';
+
+/** /healthz waits no longer than this for the store's answer. */
+const pingTimeoutMs = 1_000;
+
+/**
+ * Sessions kept on the server with express-session; the cookie carries only a signed id.
+ * Expiry follows the same two rules as the cookie store, decided by the app's clock:
+ * idle (rolling) and absolute (from the login time kept in the record).
+ */
+export function createServerSideStore(options: ServerSideOptions): SessionStore {
+  const { backing, flags, log, now, secrets, users } = options;
+  const quarterIdleMs = (options.idleSeconds * 1000) / 4;
+
+  const expressSession = session({
+    name: flags.name,
+    secret: secrets,
+    store: backing.store,
+    // Nothing is written for a request that changed nothing (resave: false), no record for
+    // a visitor who never logged in (saveUninitialized: false), and no Set-Cookie on every
+    // answer (rolling: false): the adapter moves the idle deadline itself, with one write
+    // once a quarter of the idle window, as the cookie store re-seals its cookie.
+    resave: false,
+    saveUninitialized: false,
+    rolling: false,
+    cookie: { path: '/', httpOnly: true, sameSite: 'lax', secure: flags.secure },
+  });
+
+  /** Why the record this request points at is over, or null; the user check is the deleted-account case. */
+  const verdict = (data: SessionFields & { userId: string }): RejectionReason | null =>
+    expiryOf(data, options, now()) ?? (users.findById(data.userId) ? null : 'revoked');
+
+  async function settle(req: Request, signed: SignedId): Promise<RejectionReason | null> {
+    if (signed.state === 'invalid') return 'invalid';
+    const data = req.session;
+    if (signed.state !== 'valid') return null;
+    if (!isUserSession(data)) {
+      // Expired and deleted by the store, ended by a logout, or never ours: no session.
+      log.debug('session id not found in the store: no session');
+      return null;
+    }
+    const reason = verdict(data);
+    if (reason) {
+      await destroy(data);
+      await backing.index.remove(data.userId, signed.sid);
+      return reason;
+    }
+    if (signed.keyIndex > 0 || now() - data.lastSeenAt >= quarterIdleMs) {
+      // The write also sends a fresh Set-Cookie, signed with the newest key.
+      stamp(data, options, now());
+      await save(data);
+    }
+    return null;
+  }
+
+  const unavailable = (req: Request, error?: unknown) => {
+    if (error) log.warn(`${backing.kind} session store failed: ${reasonOf(error)}`);
+    attachSession(req, new UnavailableSession(backing.kind));
+  };
+
+  const middleware: RequestHandler = (req: Request, res: Response, next) => {
+    const signed = readSignedId(readCookie(req.headers.cookie, flags.name), secrets);
+    // The client already knows the store is gone: do not even try.
+    if (!backing.isReady()) {
+      unavailable(req);
+      return next();
+    }
+    expressSession(req, res, (error?: unknown) => {
+      if (error) {
+        unavailable(req, error);
+        return next();
+      }
+      settle(req, signed).then(
+        (rejection) => {
+          if (rejection) log.debug(`session cookie rejected: ${rejection}`);
+          attachSession(req, new ServerSideSession(req, res, options, rejection));
+          next();
+        },
+        (failure: unknown) => {
+          unavailable(req, failure);
+          next();
+        },
+      );
+    });
+  };
+
+  return {
+    kind: backing.kind,
+    middleware,
+    reachable: () => backing.ping(pingTimeoutMs),
+    async replay(cookieValue) {
+      const signed = readSignedId(cookieValue, secrets);
+      if (signed.state !== 'valid') return { accepted: false, reason: 'invalid' };
+      if (!backing.isReady()) throw storeUnavailable(backing.kind);
+      const data = await load(backing.store, signed.sid).catch((error: unknown) => {
+        log.warn(`${backing.kind} session store failed: ${reasonOf(error)}`);
+        throw storeUnavailable(backing.kind);
+      });
+      // The lesson of the server-side stores: an id that was logged out is simply gone.
+      if (!isUserSession(data)) return { accepted: false, reason: 'unknown_session' };
+      const reason = verdict(data);
+      return reason ? { accepted: false, reason } : { accepted: true, username: data.username };
+    },
+    close: () => backing.close(),
+  };
+}
