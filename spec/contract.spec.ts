@@ -1,13 +1,14 @@
 import { expect } from 'chai';
+import { forEachStore } from './support/stores.ts';
 import { alice, removeTestApp, request, testApp, type TestApp } from './support/test-app.ts';
 
-describe('bad input gets a clear JSON error, never a 500', () => {
+forEachStore('bad input gets a clear JSON error, never a 500', (store) => {
   let lab: TestApp;
   before(async () => {
-    lab = await testApp();
+    lab = await testApp(store.env());
     await request.execute(lab.app).post('/api/register').send(alice);
   });
-  after(async () => removeTestApp(lab));
+  after(async () => lab && removeTestApp(lab));
 
   const post = (path: string) => request.execute(lab.app).post(path);
 

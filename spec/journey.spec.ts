@@ -1,10 +1,11 @@
 import { expect } from 'chai';
+import { forEachStore } from './support/stores.ts';
 import { alice, removeTestApp, request, testApp, type TestApp } from './support/test-app.ts';
 
-describe('the journey: register, login, me, users, logout', () => {
+forEachStore('the journey: register, login, me, users, logout', (store) => {
   let lab: TestApp;
-  beforeEach(async () => (lab = await testApp()));
-  afterEach(async () => removeTestApp(lab));
+  beforeEach(async () => (lab = await testApp(store.env())));
+  afterEach(async () => lab && removeTestApp(lab));
 
   it('lets a registered user in with the cookie, and out again', async () => {
     const agent = request.agent(lab.app);
@@ -53,6 +54,6 @@ describe('the journey: register, login, me, users, logout', () => {
   it('says which store runs on /healthz', async () => {
     const res = await request.execute(lab.app).get('/healthz');
     expect(res).to.have.status(200);
-    expect(res.body).to.deep.equal({ ok: true, store: 'cookie', reachable: true });
+    expect(res.body).to.deep.equal({ ok: true, store: store.kind, reachable: true });
   });
 });

@@ -64,6 +64,11 @@ export interface SessionStore {
   reachable(): Promise<boolean>;
   /** What this store would do with the given session cookie value, without changing anything. */
   replay(cookieValue: string): Promise<ReplayVerdict>;
+  /**
+   * How many session records the server holds, expired ones not yet deleted included: what
+   * the store spends on sessions. null for the cookie store, which holds none.
+   */
+  storedSessions(): Promise<number | null>;
   close(): Promise<void>;
 }
 

@@ -9,25 +9,18 @@ import {
   testApp,
   type TestApp,
 } from '../support/test-app.ts';
+import { forEachStore } from '../support/stores.ts';
 
-describe('revocation, the stateless way', () => {
+forEachStore('ending sessions: logout-all, a new password, a deleted account', (store) => {
   let lab: TestApp;
-  beforeEach(async () => (lab = await testApp()));
-  afterEach(async () => removeTestApp(lab));
+  beforeEach(async () => (lab = await testApp(store.env())));
+  afterEach(async () => lab && removeTestApp(lab));
 
   const as = (cookie: string) => ({
     get: (path: string) => request.execute(lab.app).get(path).set('Cookie', `session=${cookie}`),
     post: (path: string) => request.execute(lab.app).post(path).set('Cookie', `session=${cookie}`),
     put: (path: string) => request.execute(lab.app).put(path).set('Cookie', `session=${cookie}`),
     delete: (path: string) => request.execute(lab.app).delete(path).set('Cookie', `session=${cookie}`),
-  });
-
-  it('leaves a copied cookie valid after a plain logout (the lesson: logout only clears this browser)', async () => {
-    const copied = await loginAs(lab);
-    const logout = await as(copied).post('/api/logout');
-    expect(logout).to.have.status(200);
-    expect(setCookieFor(logout)).to.match(/^session=; .*Expires=Thu, 01 Jan 1970/);
-    expect(await as(copied).get('/api/me'), 'the copy still works').to.have.status(200);
   });
 
   it('ends every copy of every cookie of the user on logout-all', async () => {
@@ -84,6 +77,27 @@ describe('revocation, the stateless way', () => {
     for (const cookie of [here, elsewhere]) expect(await as(cookie).get('/api/me')).to.have.status(401);
     expect(await request.execute(lab.app).post('/api/login').send(alice)).to.have.status(401);
     expect(await request.execute(lab.app).post('/api/register').send(alice)).to.have.status(201);
+  });
+});
+
+describe('revocation, the stateless way [cookie]', () => {
+  let lab: TestApp;
+  beforeEach(async () => (lab = await testApp()));
+  afterEach(async () => removeTestApp(lab));
+
+  const as = (cookie: string) => ({
+    get: (path: string) => request.execute(lab.app).get(path).set('Cookie', `session=${cookie}`),
+    post: (path: string) => request.execute(lab.app).post(path).set('Cookie', `session=${cookie}`),
+    put: (path: string) => request.execute(lab.app).put(path).set('Cookie', `session=${cookie}`),
+    delete: (path: string) => request.execute(lab.app).delete(path).set('Cookie', `session=${cookie}`),
+  });
+
+  it('leaves a copied cookie valid after a plain logout (the lesson: logout only clears this browser)', async () => {
+    const copied = await loginAs(lab);
+    const logout = await as(copied).post('/api/logout');
+    expect(logout).to.have.status(200);
+    expect(setCookieFor(logout)).to.match(/^session=; .*Expires=Thu, 01 Jan 1970/);
+    expect(await as(copied).get('/api/me'), 'the copy still works').to.have.status(200);
   });
 
   it('answers the replay lab with the same verdicts', async () => {

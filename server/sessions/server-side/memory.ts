@@ -18,6 +18,11 @@ export function createMemoryBacking({ pruneSeconds }: { pruneSeconds: number }):
     store,
     index: scanIndex(store),
     isReady: () => true,
+    // The cache's own count: it includes expired entries until a prune (or a read) drops them.
+    count: () =>
+      new Promise((resolve, reject) =>
+        store.length((error, length) => (error ? reject(error) : resolve(length ?? 0))),
+      ),
     ping: async () => true,
     async close() {
       store.stopInterval();

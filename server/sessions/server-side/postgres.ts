@@ -88,6 +88,10 @@ export async function createPostgresBacking({
     store,
     index: postgresQueryIndex(pool, table),
     isReady: () => true,
+    async count() {
+      const result = await pool.query<{ records: number }>(`SELECT count(*)::int AS records FROM ${table}`);
+      return result.rows[0]?.records ?? 0;
+    },
     async ping(timeoutMs) {
       try {
         await within(timeoutMs, pool.query('SELECT 1'));

@@ -70,6 +70,13 @@ export async function createRedisBacking({ url, namespace, log }: RedisBackingOp
     store: new RedisStore({ client, prefix: sessionPrefix, disableTouch: true }),
     index: redisSetIndex(client, namespace, sessionPrefix),
     isReady: () => client.isReady,
+    async count() {
+      let records = 0;
+      for await (const keys of client.scanIterator({ MATCH: `${sessionPrefix}*`, COUNT: 500 })) {
+        records += keys.length;
+      }
+      return records;
+    },
     async ping(timeoutMs) {
       if (!client.isReady) return false;
       try {

@@ -65,6 +65,9 @@ export class ServerSideSession implements SessionPort {
       await save(session);
     });
     this.#rejection = null;
+    // A logout earlier in this request (a password change ends all, then starts anew) put
+    // a clearing cookie here; express-session adds the new id's line when headers go out.
+    withoutSessionCookie(this.res, this.options.flags.name);
   }
 
   async end(): Promise<void> {
@@ -128,4 +131,13 @@ export class ServerSideSession implements SessionPort {
       throw storeUnavailable(this.options.backing.kind);
     }
   }
+}
+
+function withoutSessionCookie(res: Response, name: string): void {
+  const lines = res.getHeader('Set-Cookie');
+  if (!Array.isArray(lines)) return;
+  res.setHeader(
+    'Set-Cookie',
+    lines.filter((line) => !line.startsWith(name + '=')),
+  );
 }

@@ -113,6 +113,7 @@ export function createServerSideStore(options: ServerSideOptions): SessionStore 
       const reason = verdict(data);
       return reason ? { accepted: false, reason } : { accepted: true, username: data.username };
     },
+    storedSessions: () => backing.count(),
     close: () => backing.close(),
   };
 }
