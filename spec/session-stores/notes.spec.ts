@@ -1,0 +1,45 @@
+import { expect } from 'chai';
+import { forEachStore } from '../support/stores.ts';
+import { loginAs, removeTestApp, request, setCookieFor, testApp, type TestApp } from '../support/test-app.ts';
+
+// The other side of the 4 KB budget: a server-side session keeps a note of any length the
+// 10 KB body limit lets through, because the note never travels in the cookie.
+forEachStore('a long note in the session', (store) => {
+  const inCookie = store.kind === 'cookie';
+  let lab: TestApp;
+  let cookie: string;
+  beforeEach(async () => {
+    lab = await testApp(store.env());
+    cookie = await loginAs(lab);
+  });
+  afterEach(async () => lab && removeTestApp(lab));
+
+  const putNote = (text: string) =>
+    request.execute(lab.app).put('/api/session/notes').set('Cookie', `session=${cookie}`).send({ text });
+
+  it(
+    inCookie
+      ? 'refuses 5,000 characters with 413 cookie_too_large: the cookie would outgrow 4 KB'
+      : 'keeps 10,000 characters (the most the body limit lets through) with no budget at all',
+    async () => {
+      const res = await putNote('x'.repeat(inCookie ? 5000 : 10_000));
+      if (inCookie) {
+        expect(res).to.have.status(413);
+        expect(res.body.error).to.equal('cookie_too_large');
+        return;
+      }
+      expect(res).to.have.status(200);
+      expect(res.body.budget).to.equal(null);
+      expect(res).not.to.have.header('X-Session-Budget');
+      const session = await request.execute(lab.app).get('/api/session').set('Cookie', `session=${cookie}`);
+      expect(session.body.payload.notes).to.have.length(10_000);
+      expect(setCookieFor(session), 'nothing new to send').to.equal(undefined);
+    },
+  );
+
+  it('still refuses a body over 10 KB with 413 body_too_large', async () => {
+    const res = await putNote('x'.repeat(11 * 1024));
+    expect(res).to.have.status(413);
+    expect(res.body.error).to.equal('body_too_large');
+  });
+});

@@ -1,0 +1,100 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { expect } from 'chai';
+import { createClient } from 'redis';
+import { forEachStore, redisKeys, serverSideKinds, specRedisUrl, sql } from '../support/stores.ts';
+import { alice, loginAs, removeTestApp, request, testApp, type TestApp } from '../support/test-app.ts';
+
+const bob = { username: 'bob', password: 'bobs password' };
+
+// Contrast 5. What a server-side store holds: one record per logged-in browser, deleted
+// at logout, at logout-all (every one of the user's, nobody else's) and at expiry, by the
+// store itself: Redis through each key's TTL, memory and PostgreSQL through their prune.
+forEachStore(
+  'store-side state',
+  (store) => {
+    let lab: TestApp;
+    let namespace: string;
+    afterEach(async () => lab && removeTestApp(lab));
+
+    async function start(env: Record<string, string> = {}) {
+      const selected = store.env(env);
+      namespace = selected.SESSION_NAMESPACE!;
+      lab = await testApp(selected);
+    }
+
+    /** The records as the app counts them, checked against the service itself where there is one. */
+    async function records(): Promise<number> {
+      const counted = (await lab.deps.store.storedSessions())!;
+      if (store.kind === 'redis') expect(await redisKeys(namespace, 'sess:*')).to.have.length(counted);
+      if (store.kind === 'postgres') {
+        const [row] = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${namespace}_sessions`);
+        expect(row!.n).to.equal(counted);
+      }
+      return counted;
+    }
+
+    const post = (path: string, cookie: string) =>
+      request.execute(lab.app).post(path).set('Cookie', `session=${cookie}`);
+
+    it('holds exactly one record per login, and none after logout', async () => {
+      await start();
+      expect(await records()).to.equal(0);
+      await request.execute(lab.app).post('/api/register').send(alice);
+      const failed = await request
+        .execute(lab.app)
+        .post('/api/login')
+        .send({ ...alice, password: 'wrong one' });
+      expect(failed).to.have.status(401);
+      expect(await records(), 'no record for a failed login or a visitor').to.equal(0);
+      const cookie = await loginAs(lab);
+      expect(await records()).to.equal(1);
+      expect(await post('/api/logout', cookie), 'answered after the delete').to.have.status(200);
+      expect(await records()).to.equal(0);
+    });
+
+    it("removes every record of the user on logout-all, and nobody else's", async () => {
+      await start();
+      const laptop = await loginAs(lab);
+      await loginAs(lab);
+      await loginAs(lab);
+      const bobs = await loginAs(lab, bob);
+      expect(await records()).to.equal(4);
+      expect(await post('/api/logout/all', laptop)).to.have.status(200);
+      expect(await records()).to.equal(1);
+      expect(await request.execute(lab.app).get('/api/me').set('Cookie', `session=${bobs}`)).to.have.status(
+        200,
+      );
+      if (store.kind === 'redis') {
+        expect(await redisKeys(namespace, 'user:*'), "only bob's index is left").to.have.length(1);
+      }
+    });
+
+    it('lets the store delete a record whose time ran out, with no request to trigger it', async function () {
+      this.timeout(15_000);
+      await start({ SESSION_IDLE_SECONDS: '60', SESSION_TTL_SECONDS: '60', SESSION_PRUNE_SECONDS: '1' });
+      const cookie = await loginAs(lab);
+      // 59 s into a 60 s life, by the app's clock: the rewrite gives the record 1 s to live.
+      lab.clock.advance(59);
+      expect(await request.execute(lab.app).get('/api/me').set('Cookie', `session=${cookie}`)).to.have.status(
+        200,
+      );
+      expect(await records()).to.equal(1);
+      if (store.kind === 'redis') {
+        const client = createClient({ url: specRedisUrl });
+        await client.connect();
+        const [key] = await redisKeys(namespace, 'sess:*');
+        const ttl = await client.pTTL(key!);
+        client.destroy();
+        expect(ttl, 'Redis holds it with its TTL').to.be.within(1, 1000);
+      }
+      let left = 1;
+      for (let waited = 0; left > 0 && waited < 8000; waited += 250) {
+        await sleep(250);
+        left = (await lab.deps.store.storedSessions())!;
+      }
+      expect(left, 'gone by itself').to.equal(0);
+      expect(await records()).to.equal(0);
+    });
+  },
+  serverSideKinds,
+);
