@@ -228,4 +228,30 @@ export const transcripts: Transcript[] = [
       },
     ],
   },
+  {
+    name: 'stores-redis',
+    restartWith: () => ({ SESSION_STORE: 'redis', SESSION_NAMESPACE: 'cookie_lab_demo' }),
+    steps: [
+      {
+        command: `curl -si -X POST $URL/api/login ${json} -d ${alice} -c "$JAR" | grep -E '^(HTTP|Set-Cookie)'`,
+      },
+      { command: `redis-cli --scan --pattern 'cookie_lab_demo:*' | sort` },
+      { command: `redis-cli GET "$(redis-cli --scan --pattern 'cookie_lab_demo:sess:*')"` },
+      { command: `redis-cli TTL "$(redis-cli --scan --pattern 'cookie_lab_demo:sess:*')"` },
+      {
+        command: `echo ${cookieOf('$JAR')} > "$DIR/copied"`,
+        shown: `COPIED=$(awk '$6=="session" {print $7}' cookies.txt)`,
+      },
+      { command: `curl -s -X POST $URL/api/logout -b "$JAR" -c "$JAR"` },
+      {
+        command: `curl -si $URL/api/me -H "Cookie: session=$(cat "$DIR/copied")" | grep -E '^HTTP|^{'`,
+        shown: 'curl -si http://localhost:3000/api/me -H "Cookie: session=$COPIED"   # after logout',
+      },
+      {
+        command: `curl -s -X POST $URL/api/lab/replay ${json} -d "{\\"cookie\\":\\"$(cat "$DIR/copied")\\"}"`,
+        shown: `curl -s -X POST http://localhost:3000/api/lab/replay -H 'Content-Type: application/json' -d "{\\"cookie\\":\\"$COPIED\\"}"`,
+      },
+      { command: `redis-cli --scan --pattern 'cookie_lab_demo:*' | wc -l` },
+    ],
+  },
 ];

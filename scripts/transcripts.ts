@@ -14,10 +14,17 @@ import { transcripts, type Step } from './transcript-steps.ts';
 
 const run = promisify(execFile);
 const shownUrl = 'http://localhost:3000';
-const documents = ['README.md', 'docs/walkthrough.md', 'docs/cookie-mechanics.md', 'docs/security.md'];
+const documents = [
+  'README.md',
+  'docs/walkthrough.md',
+  'docs/cookie-mechanics.md',
+  'docs/security.md',
+  'docs/session-stores.md',
+];
 
 interface Context {
   dir: string;
+  baseEnv: Record<string, string>;
   env: Record<string, string>;
   server: Running;
 }
@@ -61,14 +68,15 @@ async function runStep(step: Step, context: Context): Promise<string> {
 async function restart(context: Context, env: Record<string, string>): Promise<void> {
   context.server.child.kill('SIGTERM');
   await once(context.server.child, 'exit');
-  context.env = { ...context.env, ...env };
+  // Each restart starts from the first run's settings, so one transcript's mode never leaks into the next.
+  context.env = { ...context.baseEnv, ...env };
   context.server = await startListening(context.env);
 }
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(path.join(tmpdir(), 'cookie-lab-transcripts-'));
   const env = { DB_FILE: path.join(dir, 'db.json'), BCRYPT_COST: '10' };
-  const context: Context = { dir, env, server: await startListening(env) };
+  const context: Context = { dir, baseEnv: env, env, server: await startListening(env) };
   const rendered = new Map<string, string>();
   try {
     for (const transcript of transcripts) {

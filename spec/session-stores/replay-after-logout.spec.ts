@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { forEachStore } from '../support/stores.ts';
-import { loginAs, removeTestApp, request, testApp, type TestApp } from '../support/test-app.ts';
+import signature from 'cookie-signature';
+import { loginAs, removeTestApp, request, testApp, testSecret, type TestApp } from '../support/test-app.ts';
 
 // Contrast 1. A student copies the session cookie from devtools, logs out, and pastes it
 // back. In the cookie store the copy still opens (logout only made this browser forget
@@ -42,6 +43,13 @@ forEachStore('replay after logout', (store) => {
       expect(logout).to.have.status(200);
       expect(await me(copied), 'the copy is dead').to.have.status(401);
       expect(await replay(copied)).to.deep.equal({ accepted: false, reason: 'unknown_session' });
+    });
+
+    it('calls a well-signed id the store never issued unknown: the key alone forges nothing', async () => {
+      await loginAs(lab);
+      const guessed = encodeURIComponent('s:' + signature.sign('a'.repeat(32), testSecret));
+      expect(await replay(guessed)).to.deep.equal({ accepted: false, reason: 'unknown_session' });
+      expect(await me(guessed)).to.have.status(401);
     });
 
     it('names expiry in the replay lab while the record is still stored', async () => {

@@ -149,6 +149,10 @@ describe('losing Redis while the app runs', function () {
       .send({ username: 'bob', password: 'bobs password' });
     expect(bob, 'registration needs no session').to.have.status(201);
     expect(await request.execute(lab!.app).get('/api/nothing')).to.have.status(404);
+    expect(await request.execute(lab!.app).get('/api/logout')).to.have.status(405);
+    expect(await request.execute(lab!.app).post('/api/login').send({ username: 'alice' })).to.have.status(
+      400,
+    );
     expect(lab!.logs.some((line) => line.includes('redis session store lost'))).to.equal(true);
     expect(lab!.logs.join('\n')).not.to.include('internal_error');
 
