@@ -15,6 +15,10 @@ describe('configuration', () => {
       dbFile: 'data/db.json',
       trustProxy: false,
       logLevel: 'info',
+      redisUrl: 'redis://127.0.0.1:6379',
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
+      sessionNamespace: 'cookie_lab',
+      sessionPruneSeconds: 600,
     });
     expect(config.limits).to.deep.equal({
       loginFailuresPerAccount: 10,
@@ -84,6 +88,16 @@ describe('configuration', () => {
       'a negative failure limit',
       { LOGIN_FAILURES_PER_ACCOUNT: '-1' },
       /^LOGIN_FAILURES_PER_ACCOUNT: expected a whole number/,
+    ],
+    [
+      'a namespace that cannot name a table',
+      { SESSION_NAMESPACE: 'drop table; --' },
+      /^SESSION_NAMESPACE: must be 1 to 40 lower-case letters/,
+    ],
+    [
+      'a prune interval of 0',
+      { SESSION_PRUNE_SECONDS: '0' },
+      /^SESSION_PRUNE_SECONDS: must be between 1 and 86400/,
     ],
     ['an empty key in the list', { SESSION_SECRET: 'a,,b' }, /^SESSION_SECRET: has an empty key/],
     [
