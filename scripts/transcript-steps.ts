@@ -254,4 +254,13 @@ export const transcripts: Transcript[] = [
       { command: `redis-cli --scan --pattern 'cookie_lab_demo:*' | wc -l` },
     ],
   },
+  {
+    name: 'stores-unreachable',
+    steps: [
+      {
+        command: `SESSION_STORE=redis REDIS_URL=redis://:hunter2@127.0.0.1:6391 PORT=0 node --import tsx server/index.ts 2>&1; echo "exit code $?"`,
+        shown: 'SESSION_STORE=redis REDIS_URL=redis://:hunter2@127.0.0.1:6391 npm start',
+      },
+    ],
+  },
 ];

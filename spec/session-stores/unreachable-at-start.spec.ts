@@ -1,0 +1,38 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { freePort } from '../support/outage.ts';
+import { runToExit } from '../support/process.ts';
+import { testSecret } from '../support/test-app.ts';
+
+// A store that is down at start stops the process with one line naming the URL (and not
+// its password) and exit code 1: a server that cannot keep sessions should not pretend to run.
+describe('a session store that is unreachable at start', function () {
+  this.timeout(30_000);
+  let dir: string;
+  beforeEach(async () => (dir = await mkdtemp(path.join(tmpdir(), 'cookie-lab-outage-'))));
+  afterEach(async () => rm(dir, { recursive: true, force: true }));
+
+  const cases = [
+    ['redis', 'REDIS_URL', (port: number) => `redis://:hunter2@127.0.0.1:${port}`],
+    ['postgres', 'DATABASE_URL', (port: number) => `postgres://postgres:hunter2@127.0.0.1:${port}/test`],
+  ] as const;
+  for (const [kind, variable, url] of cases) {
+    it(`stops ${kind} mode with one line naming ${variable} without its password, exit code 1`, async () => {
+      const port = await freePort();
+      const { code, output } = await runToExit({
+        SESSION_STORE: kind,
+        [variable]: url(port),
+        SESSION_SECRET: testSecret,
+        DB_FILE: path.join(dir, 'db.json'),
+      });
+      expect(code).to.equal(1);
+      expect(output.trim().split('\n'), output).to.have.length(1);
+      expect(output).to.match(
+        new RegExp(`^cookie-lab cannot start: ${variable}: cannot reach .*127\\.0\\.0\\.1:${port}`),
+      );
+      expect(output).to.include('ECONNREFUSED').and.not.include('hunter2');
+    });
+  }
+});
