@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { expect } from 'chai';
 import { ConfigError, loadConfig } from '../server/config.ts';
 
@@ -28,6 +29,12 @@ describe('configuration', () => {
       registrationWindowSeconds: 3600,
     });
     expect(config.sessionSecrets, 'development generates its own key').to.equal(null);
+  });
+
+  it('hashes on one worker thread per core unless HASH_WORKERS says otherwise', () => {
+    expect(loadConfig({}).hashWorkers).to.equal(availableParallelism());
+    expect(loadConfig({ HASH_WORKERS: '0' }).hashWorkers, '0: the main thread').to.equal(0);
+    expect(loadConfig({ HASH_WORKERS: '3' }).hashWorkers).to.equal(3);
   });
 
   it('reads SESSION_SECRET as a list of keys, newest first', () => {
@@ -99,6 +106,8 @@ describe('configuration', () => {
       { SESSION_PRUNE_SECONDS: '0' },
       /^SESSION_PRUNE_SECONDS: must be between 1 and 86400/,
     ],
+    ['a negative worker count', { HASH_WORKERS: '-1' }, /^HASH_WORKERS: expected a whole number/],
+    ['an absurd worker count', { HASH_WORKERS: '1000' }, /^HASH_WORKERS: must be between 0 and 256/],
     ['an empty key in the list', { SESSION_SECRET: 'a,,b' }, /^SESSION_SECRET: has an empty key/],
     [
       'an idle window longer than the lifetime',

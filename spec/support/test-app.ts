@@ -45,6 +45,10 @@ export async function testApp(
   const config = loadConfig({
     // Production refuses a cost under 10 (it would be unsafe anywhere real).
     BCRYPT_COST: env.NODE_ENV === 'production' ? '10' : '4',
+    // bcryptjs on the main thread: at cost 4 a hash takes a millisecond, while a worker
+    // pool costs each app a thread start. The pool has its own spec (hashing.spec.ts),
+    // and every spec of the real process (process.ts) runs with it.
+    HASH_WORKERS: '0',
     SESSION_SECRET: testSecret,
     DB_FILE: path.join(dir, 'db.json'),
     LOG_LEVEL: 'debug',

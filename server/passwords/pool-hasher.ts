@@ -1,0 +1,42 @@
+import { Piscina } from 'piscina';
+import type { PasswordHasher } from './hasher.ts';
+
+const workerFile = new URL('./bcrypt-worker.mjs', import.meta.url).href;
+
+/**
+ * Hashes and verifies in a pool of worker threads, one per core by default: the event
+ * loop only passes messages, so other requests are answered while logins are checked,
+ * and a login storm uses every core instead of one.
+ */
+export function createPoolHasher(cost: number, threads: number): PasswordHasher {
+  const pool = new Piscina({
+    filename: workerFile,
+    // A fixed size: threads are started once, at boot, not at the first login of a storm.
+    minThreads: threads,
+    maxThreads: threads,
+    idleTimeout: Number.POSITIVE_INFINITY,
+    // The worker is plain JavaScript: not passing the parent's flags down (tsx's loader
+    // among them) lets a thread start in milliseconds instead of most of a second.
+    execArgv: [],
+  });
+  const hash = (password: string): Promise<string> => pool.run({ password, cost }, { name: 'hash' });
+  const compare = (password: string, stored: string): Promise<boolean> =>
+    pool.run({ password, hash: stored }, { name: 'verify' });
+
+  // Made at start, so even the first unknown username costs one comparison, like the rest.
+  const dummy = hash('dummy password for unknown users');
+  dummy.catch(() => {}); // a failure surfaces at the first verify that needs it
+
+  return {
+    hash,
+    async verify(password, stored) {
+      if (stored === undefined) {
+        await compare(password, await dummy);
+        return false;
+      }
+      return compare(password, stored);
+    },
+    // Lets running hashes finish (graceful shutdown has already stopped new requests).
+    close: () => pool.close(),
+  };
+}
