@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, minProductionBcryptCost } from './config.ts';
 import { answerClientErrorsInJson } from './http/client-error.ts';
 import { createLogger } from './log.ts';
 import { StoreUnreachableError } from './sessions/server-side/errors.ts';
+import { UserFileLockedError } from './users/user-file-lock.ts';
 import { UserFileError } from './users/user-file.ts';
 
 // The process entry: configuration, then the app, then listen. Every start-up problem
@@ -49,7 +50,8 @@ main().catch((error: unknown) => {
   if (
     error instanceof ConfigError ||
     error instanceof UserFileError ||
-    error instanceof StoreUnreachableError
+    error instanceof StoreUnreachableError ||
+    error instanceof UserFileLockedError
   ) {
     console.error(`cookie-lab cannot start: ${error.message}`);
   } else {

@@ -12,8 +12,9 @@ export class UsernameTakenError extends Error {
 /**
  * The user store. Lookups read lowdb's in-memory copy; every change is applied to it
  * synchronously (so two concurrent registrations of one name cannot both pass the
- * check) and is resolved only once the file write finished, so nothing is
- * acknowledged that a restart would lose. A failed write is undone in memory too.
+ * check) and is resolved only once a write holding it is durable (DurableJSONFile), so
+ * nothing is acknowledged that a crash or a restart would lose. A failed write is
+ * undone in memory too, without touching changes made meanwhile by other requests.
  */
 export class UserRepository {
   readonly #db: Low<UserFile>;
@@ -52,7 +53,7 @@ export class UserRepository {
     };
     await this.#change(
       () => this.#users.push(user),
-      () => this.#users.splice(this.#users.indexOf(user), 1),
+      () => this.#remove(user),
     );
     return user;
   }
@@ -67,12 +68,16 @@ export class UserRepository {
   }
 
   async delete(id: string): Promise<boolean> {
-    const index = this.#users.findIndex((user) => user.id === id);
-    if (index === -1) return false;
-    const [removed] = this.#users.slice(index, index + 1);
+    const user = this.findById(id);
+    if (!user) return false;
+    let index = -1;
     await this.#change(
-      () => this.#users.splice(index, 1),
-      () => this.#users.splice(index, 0, removed!),
+      () => (index = this.#remove(user)),
+      // Other changes may have moved the list meanwhile: put the record back near its
+      // old place, once, rather than at an index that may now be past the end.
+      () => {
+        if (!this.#users.includes(user)) this.#users.splice(Math.min(index, this.#users.length), 0, user);
+      },
     );
     return true;
   }
@@ -81,11 +86,25 @@ export class UserRepository {
     const user = this.findById(id);
     if (!user) return undefined;
     const before = { ...user };
+    let after: Partial<User> = {};
     await this.#change(
-      () => Object.assign(user, patch(user)),
-      () => Object.assign(user, before),
+      () => Object.assign(user, (after = patch(user))),
+      // Restores only the fields that still hold this change's values: a change made
+      // meanwhile (and perhaps already acknowledged) must not be rolled back with it.
+      () => {
+        for (const key of Object.keys(after) as (keyof User)[]) {
+          if (user[key] === after[key]) Object.assign(user, { [key]: before[key] });
+        }
+      },
     );
     return user;
+  }
+
+  /** Takes the record out of the list; returns where it was, or -1. */
+  #remove(user: User): number {
+    const index = this.#users.indexOf(user);
+    if (index !== -1) this.#users.splice(index, 1);
+    return index;
   }
 
   async #change(apply: () => void, undo: () => void): Promise<void> {

@@ -1,8 +1,7 @@
-import { access } from 'node:fs/promises';
-import { mkdir } from 'node:fs/promises';
+import { access, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
+import { DurableJSONFile } from './durable-json-file.ts';
 import { userFileShape, type UserFile } from './user.ts';
 
 export class UserFileError extends Error {
@@ -24,10 +23,11 @@ async function exists(file: string): Promise<boolean> {
 /**
  * Opens the lowdb user file, creating it on first start. A file that exists but does
  * not hold a user list is refused and never rewritten: replacing it with an empty
- * database would silently delete every account.
+ * database would silently delete every account. Every write is durable before it is
+ * acknowledged (DurableJSONFile).
  */
 export async function openUserFile(file: string): Promise<Low<UserFile>> {
-  const db = new Low<UserFile>(new JSONFile<UserFile>(file), { users: [] });
+  const db = new Low<UserFile>(new DurableJSONFile<UserFile>(file), { users: [] });
   if (!(await exists(file))) {
     await mkdir(path.dirname(file), { recursive: true });
     await db.write();
