@@ -41,6 +41,7 @@ describe('the user file', () => {
       'truncated JSON': '{"users": [{"id": "1", "usern',
       'an empty file': '',
       'a list instead of an object': '[]',
+      'an object of the wrong shape': '{"accounts": []}',
       'users that are not records': '{"users": [1, 2]}',
     };
     for (const [name, content] of Object.entries(cases)) {
