@@ -21,7 +21,8 @@ export async function probe(
   url: string,
   options: { path: string; cookie: string; ratePerSecond: number; seconds: number },
 ): Promise<ProbeResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  // No cap on sockets: a cap would queue requests in the probe and count that as latency.
+  const agent = new Agent({ keepAlive: true });
   const histogram = createHistogram();
   const count = Math.round(options.ratePerSecond * options.seconds);
   const intervalMs = 1000 / options.ratePerSecond;
