@@ -37,7 +37,8 @@ export interface HashingRun {
 
 export interface HashingResult {
   options: HashingOptions;
-  machine: { cpu: string; cores: number; node: string; loadAverage: number[] };
+  /** Load averages (1, 5, 15 min) at the start and the end: other work on the machine skews every figure. */
+  machine: { cpu: string; cores: number; node: string; loadAverage: number[]; loadAverageAfter: number[] };
   /** bcryptjs compares per second on one thread, in the benchmark's own process. */
   singleThread: number;
   pool: HashingRun;
@@ -54,19 +55,25 @@ export const defaultHashingOptions: HashingOptions = {
 
 const benchUser = { username: 'bench', password: 'correct horse battery' };
 
-async function signUp(url: string): Promise<string> {
-  const post = (path: string) =>
-    fetch(`${url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(benchUser),
-    });
-  const registered = await post('/api/register');
-  if (registered.status !== 201) throw new Error(`register answered ${registered.status}`);
-  const login = await post('/api/login');
+const post = (url: string, path: string) =>
+  fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(benchUser),
+  });
+
+/** Logs the bench user in; returns `session=<value>` for the probe. */
+async function logIn(url: string): Promise<string> {
+  const login = await post(url, '/api/login');
   const cookie = login.headers.getSetCookie().find((line) => line.startsWith('session='));
   if (login.status !== 200 || !cookie) throw new Error(`login answered ${login.status} without a cookie`);
   return cookie.slice(0, cookie.indexOf(';'));
+}
+
+async function signUp(url: string): Promise<string> {
+  const registered = await post(url, '/api/register');
+  if (registered.status !== 201) throw new Error(`register answered ${registered.status}`);
+  return logIn(url);
 }
 
 async function measureRun(hashWorkers: number, options: HashingOptions): Promise<HashingRun> {
@@ -89,7 +96,7 @@ async function measureRun(hashWorkers: number, options: HashingOptions): Promise
     const throughput = await storm(options.throughputSeconds);
     // autocannon stops without waiting for the logins still queued in the server; one
     // more login waits behind them, so the next window starts on an idle server.
-    await signUp(server.url).catch(() => {});
+    await logIn(server.url);
     await sleep(500);
 
     const logins = storm(options.probeSeconds + 2);
@@ -111,10 +118,12 @@ export async function measureHashing(overrides: Partial<HashingOptions> = {}): P
     cores: availableParallelism(),
     node: process.version,
     loadAverage: loadavg(),
+    loadAverageAfter: [] as number[],
   };
   const singleThread = singleThreadComparesPerSecond(options.cost, 3);
   const pool = await measureRun(options.threads, options);
   const mainThread = await measureRun(0, options);
+  machine.loadAverageAfter = loadavg();
   return { options, machine, singleThread, pool, mainThread };
 }
 

@@ -37,6 +37,7 @@ export function judgeHashing(result: HashingResult): HashingVerdict {
 
 const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 0)} ms`;
 const times = (value: number) => `${value.toFixed(2)}×`;
+const loads = (values: number[]) => values.map((n) => n.toFixed(2)).join(' ');
 const verdict = (met: boolean) => (met ? 'met' : '**not met**');
 
 function cells(run: HashingRun, singleThread: number): string[] {
@@ -85,7 +86,7 @@ export function formatHashingTable(result: HashingResult): string {
     `One thread of bcryptjs: ${singleThread.toFixed(2)} compares/s at cost ${options.cost}.`,
     `Event-loop delay: monitorEventLoopDelay in the server process, less its ${samplingMs} ms sampling interval.`,
     `Windows: storm alone ${options.throughputSeconds} s with ${2 * options.threads} connections; probes ${options.probeSeconds} s each.`,
-    `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, load average ${machine.loadAverage.map((n) => n.toFixed(2)).join(' ')} at the start.`,
+    `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load average ${loads(machine.loadAverage)} at the start, ${loads(machine.loadAverageAfter)} at the end.`,
   ];
   return lines.join('\n');
 }
