@@ -36,6 +36,14 @@ for (const [name, hashWorkers] of hashers) {
       expect(await hasher.verify('anything at all', undefined)).to.equal(false);
     });
 
+    it('refuses the right password with anything after its 72nd byte', async () => {
+      const password = 'x'.repeat(72);
+      const stored = await hasher.hash(password);
+      expect(bcrypt.compareSync(password + 'tail', stored), 'bcrypt alone would let it in').to.equal(true);
+      expect(await hasher.verify(password + 'tail', stored)).to.equal(false);
+      expect(await hasher.verify(password, stored)).to.equal(true);
+    });
+
     it('answers many requests at once, each with its own result', async () => {
       const stored = await hasher.hash('correct horse');
       const tries = Array.from({ length: 20 }, (_, i) => (i % 2 ? 'correct horse' : `wrong ${i}`));

@@ -1,5 +1,5 @@
 import bcrypt from 'bcryptjs';
-import { maxPasswordBytes } from './limits.ts';
+import { longerThanBcryptReads } from './limits.ts';
 
 /** What the routes may ask of password hashing; the worker-pool hasher fits the same shape. */
 export interface PasswordHasher {
@@ -25,7 +25,7 @@ export function createBcryptHasher(cost: number): PasswordHasher {
       // bcrypt would compare only the first 72 bytes, so "the real password + anything"
       // would pass. No stored password is longer (the policy refuses them), so a longer
       // one is wrong: it gets the same full comparison, against the dummy.
-      if (hash === undefined || Buffer.byteLength(password, 'utf8') > maxPasswordBytes) {
+      if (hash === undefined || longerThanBcryptReads(password)) {
         await bcrypt.compare(password, await dummy);
         return false;
       }

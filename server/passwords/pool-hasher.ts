@@ -1,5 +1,6 @@
 import { Piscina } from 'piscina';
 import type { PasswordHasher } from './hasher.ts';
+import { longerThanBcryptReads } from './limits.ts';
 
 const workerFile = new URL('./bcrypt-worker.mjs', import.meta.url).href;
 
@@ -34,7 +35,9 @@ export function createPoolHasher(cost: number, threads: number): PasswordHasher 
   return {
     hash,
     async verify(password, stored) {
-      if (stored === undefined) {
+      // As in hasher.ts: an unknown user, or a password bcrypt would cut to its first 72
+      // bytes ("the real password + anything"), gets a full comparison with the dummy.
+      if (stored === undefined || longerThanBcryptReads(password)) {
         await compare(password, await dummy);
         return false;
       }
