@@ -219,7 +219,7 @@ export const transcripts: Transcript[] = [
   },
   {
     name: 'security-https',
-    restartWith: () => ({ NODE_ENV: 'production', TRUST_PROXY: '1' }),
+    restartWith: () => ({ NODE_ENV: 'production', TRUST_PROXY: '1', SESSION_SECRET: newKey }),
     steps: [
       { command: `curl -si -X POST $URL/api/login ${json} -d ${alice} | grep -E '^(HTTP|Set-Cookie|\\{)'` },
       {

@@ -62,12 +62,17 @@ async function runStep(step: Step, context: Context): Promise<string> {
     .replaceAll('"$JAR"', 'cookies.txt')
     .replace(/\s*2>&1$/, '');
   const shownOutput = output.replaceAll(url, shownUrl).replaceAll(new URL(url).host, new URL(shownUrl).host);
-  return `$ ${step.shown ?? shownCommand}\n${shownOutput}`;
+  return `$ ${step.shown ?? shownCommand}` + (shownOutput ? `\n${shownOutput}` : '');
+}
+
+async function stop(server: Running): Promise<void> {
+  if (server.child.exitCode !== null || server.child.signalCode !== null) return;
+  server.child.kill('SIGTERM');
+  await once(server.child, 'exit');
 }
 
 async function restart(context: Context, env: Record<string, string>): Promise<void> {
-  context.server.child.kill('SIGTERM');
-  await once(context.server.child, 'exit');
+  await stop(context.server);
   // Each restart starts from the first run's settings, so one transcript's mode never leaks into the next.
   context.env = { ...context.baseEnv, ...env };
   context.server = await startListening(context.env);
@@ -86,8 +91,7 @@ async function main(): Promise<void> {
       rendered.set(transcript.name, '```console\n' + blocks.join('\n\n') + '\n```');
     }
   } finally {
-    context.server.child.kill('SIGTERM');
-    await once(context.server.child, 'exit');
+    await stop(context.server);
     await rm(dir, { recursive: true, force: true });
   }
   for (const document of documents) {
