@@ -258,7 +258,8 @@ export const transcripts: Transcript[] = [
     name: 'stores-unreachable',
     steps: [
       {
-        command: `SESSION_STORE=redis REDIS_URL=redis://:hunter2@127.0.0.1:6391 PORT=0 node --import tsx server/index.ts 2>&1; echo "exit code $?"`,
+        // Its own user file: the transcript's running server holds the lock on the shared one.
+        command: `DB_FILE="$DIR/second/db.json" SESSION_STORE=redis REDIS_URL=redis://:hunter2@127.0.0.1:6391 PORT=0 node --import tsx server/index.ts 2>&1 | grep -v 'generated a development'; echo "exit code \${PIPESTATUS[0]}"`,
         shown: 'SESSION_STORE=redis REDIS_URL=redis://:hunter2@127.0.0.1:6391 npm start',
       },
     ],
