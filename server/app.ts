@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { Router, type Express } from 'express';
 import { jsonBody } from './http/body.ts';
 import { errorHandler, notFound } from './http/errors.ts';
 import { labPage } from './http/lab-page.ts';
@@ -27,6 +27,9 @@ export function createApp(deps: AppDeps): Express {
   // One proxy hop, and only when told: otherwise X-Forwarded-* is ignored everywhere
   // (req.ip, req.secure, req.host), since any client can send those headers.
   app.set('trust proxy', deps.config.trustProxy ? 1 : false);
+  // An ETag only helps a cache revalidate, and every API answer is no-store: hashing each
+  // body for it was wasted work. The lab page's files keep theirs (express.static).
+  app.set('etag', false);
 
   // Headers that apply to the page too come first.
   app.use(securityHeaders(production));
@@ -39,12 +42,12 @@ export function createApp(deps: AppDeps): Express {
   app.use(jsonBody());
   app.use(deps.store.middleware);
 
-  app.use(healthRoutes(deps));
-  app.use(authRoutes(deps));
-  app.use(accountRoutes(deps));
-  app.use(userRoutes(deps));
-  app.use(sessionRoutes(deps));
-  app.use(labRoutes(deps));
+  // One router for every route: a request walks one list of paths, not six routers.
+  const routes = Router();
+  for (const mount of [healthRoutes, authRoutes, accountRoutes, userRoutes, sessionRoutes, labRoutes]) {
+    mount(deps, routes);
+  }
+  app.use(routes);
 
   app.use(notFound);
   app.use(errorHandler(deps.log));

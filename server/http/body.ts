@@ -11,10 +11,15 @@ function hasBody(headers: Record<string, string | string[] | undefined>): boolea
   return headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
-/** Every body is JSON of at most 10 KB; anything else is refused before a route runs. */
-export function jsonBody(): RequestHandler[] {
-  const requireJson: RequestHandler = (req, _res, next) => {
-    if (methodsWithBody.has(req.method) && hasBody(req.headers) && !req.is('application/json')) {
+/**
+ * Every body is JSON of at most 10 KB; anything else is refused before a route runs. A
+ * request without a body (most GETs) passes straight on: there is nothing to check.
+ */
+export function jsonBody(): RequestHandler {
+  const parseJson = express.json({ limit: maxBodyBytes, strict: true });
+  return (req, res, next) => {
+    if (!hasBody(req.headers)) return next();
+    if (methodsWithBody.has(req.method) && !req.is('application/json')) {
       next(
         new HttpError(
           415,
@@ -24,9 +29,8 @@ export function jsonBody(): RequestHandler[] {
       );
       return;
     }
-    next();
+    parseJson(req, res, next);
   };
-  return [requireJson, express.json({ limit: maxBodyBytes, strict: true })];
 }
 
 /** Parses a route's body against its schema; the first problem becomes a 400 a person can read. */

@@ -11,9 +11,7 @@ import { changePasswordBody, deleteAccountBody } from './schemas.ts';
 const wrongPassword = () => new HttpError(401, 'invalid_credentials', 'That is not your current password.');
 
 /** Who am I, change my password, delete my account: each about the session's own user. */
-export function accountRoutes({ users, hasher }: AppDeps): Router {
-  const router = Router();
-
+export function accountRoutes({ users, hasher }: AppDeps, router: Router = Router()): Router {
   // The session may outlive its user record only between two requests: a deleted or
   // revoked user has no session from the next request on.
   const recordOf = (id: string) => {

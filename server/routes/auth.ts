@@ -21,9 +21,7 @@ const invalidCredentials = () => new HttpError(401, 'invalid_credentials', 'Inco
 // cleared Set-Cookie alone only replaces ours.
 const clearSiteCookies = (res: Response) => res.setHeader('Clear-Site-Data', '"cookies"');
 
-export function authRoutes({ users, hasher, throttle }: AppDeps): Router {
-  const router = Router();
-
+export function authRoutes({ users, hasher, throttle }: AppDeps, router: Router = Router()): Router {
   route(router, '/api/register', {
     POST: [
       throttle.registrations,

@@ -10,8 +10,7 @@ import { replayBody } from './schemas.ts';
  * devtools. It changes nothing and answers only accepted-as-whom or a one-word reason,
  * yet it is still an oracle, so production serves it only with LAB_ENABLED=1.
  */
-export function labRoutes({ config, store }: AppDeps): Router {
-  const router = Router();
+export function labRoutes({ config, store }: AppDeps, router: Router = Router()): Router {
   if (!config.labEnabled) {
     router.use('/api/lab', notFound);
     return router;

@@ -26,9 +26,7 @@ function ownSession(req: Request): { session: SessionPort; report: SessionReport
 }
 
 /** Your session as the server reads it, and a note to watch it grow. */
-export function sessionRoutes({ config }: AppDeps): Router {
-  const router = Router();
-
+export function sessionRoutes({ config }: AppDeps, router: Router = Router()): Router {
   // Always 200, logged in or not: a page learns its state here without provoking a 401
   // (which browsers print as a console error on every page load). It says no more than
   // GET /api/me and the 401 of GET /api/session already say to the same browser.

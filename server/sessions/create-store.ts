@@ -2,6 +2,7 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { UserRepository } from '../users/repository.ts';
 import { createCookieCodec } from './cookie/codec.ts';
+import { cacheOpenedCookies } from './cookie/opened-cache.ts';
 import { createCookieStore } from './cookie/store.ts';
 import type { SessionStore } from './port.ts';
 import type { Backing } from './server-side/backing.ts';
@@ -57,7 +58,7 @@ export async function createSessionStore({
   const lifetimes = { idleSeconds: config.sessionIdleSeconds, ttlSeconds: config.sessionTtlSeconds };
   if (config.sessionStore === 'cookie') {
     return createCookieStore({
-      codec: createCookieCodec(flags.name, secrets),
+      codec: cacheOpenedCookies(createCookieCodec(flags.name, secrets)),
       flags,
       users,
       log,

@@ -72,14 +72,18 @@ export interface SessionStore {
   close(): Promise<void>;
 }
 
-const ports = new WeakMap<Request, SessionPort>();
+// A symbol-keyed slot on the request, not a WeakMap: a WeakMap entry per request is an
+// ephemeron the garbage collector must trace, a measurable cost at thousands of requests
+// a second. The symbol is not exported, so only these two functions reach the slot.
+const portSlot = Symbol('cookie-lab session port');
+type WithPort = Request & { [portSlot]?: SessionPort };
 
 export function attachSession(req: Request, port: SessionPort): void {
-  ports.set(req, port);
+  (req as WithPort)[portSlot] = port;
 }
 
 export function sessionOf(req: Request): SessionPort {
-  const port = ports.get(req);
+  const port = (req as WithPort)[portSlot];
   if (!port) throw new Error('cookie-lab: no session on this request; is the store middleware mounted?');
   return port;
 }

@@ -1,0 +1,129 @@
+import { expect } from 'chai';
+import { createCookieCodec, type CookiePayload } from '../../server/sessions/cookie/codec.ts';
+import { cacheOpenedCookies } from '../../server/sessions/cookie/opened-cache.ts';
+import {
+  alice,
+  cookieValue,
+  loginAs,
+  removeTestApp,
+  request,
+  setCookieFor,
+  testApp,
+  testSecret,
+  type TestApp,
+} from '../support/test-app.ts';
+
+// The cookie store remembers cookies it has opened, to skip the decryption next time.
+// Whatever it remembers, a cookie it accepted a moment ago must still be refused the
+// moment it expires or is revoked, and the memory it takes must stay bounded.
+describe('cookie store: a cookie accepted before is still checked every time', () => {
+  let lab: TestApp;
+  beforeEach(async () => (lab = await testApp({ SESSION_TTL_SECONDS: '900', SESSION_IDLE_SECONDS: '600' })));
+  afterEach(async () => removeTestApp(lab));
+
+  const session = (cookie: string) =>
+    request.execute(lab.app).get('/api/session').set('Cookie', `session=${cookie}`);
+  const me = (cookie: string) => request.execute(lab.app).get('/api/me').set('Cookie', `session=${cookie}`);
+
+  /** Sends the cookie twice, so the second answer came from the remembered opening. */
+  async function accepted(cookie: string): Promise<void> {
+    expect(await me(cookie)).to.have.status(200);
+    expect(await me(cookie)).to.have.status(200);
+  }
+
+  it('refuses it once logout-all revoked it elsewhere', async () => {
+    const laptop = await loginAs(lab);
+    const phone = await loginAs(lab);
+    await accepted(phone);
+    const all = await request.execute(lab.app).post('/api/logout/all').set('Cookie', `session=${laptop}`);
+    expect(all).to.have.status(200);
+    const res = await session(phone);
+    expect(res).to.have.status(401);
+    expect(res.body.reason).to.equal('revoked');
+  });
+
+  it('refuses it once the account is deleted from another browser', async () => {
+    const laptop = await loginAs(lab);
+    const phone = await loginAs(lab);
+    await accepted(phone);
+    const deleted = await request
+      .execute(lab.app)
+      .delete('/api/me')
+      .set('Cookie', `session=${laptop}`)
+      .send({ password: alice.password });
+    expect(deleted).to.have.status(200);
+    expect(await me(phone)).to.have.status(401);
+  });
+
+  it('refuses it once its idle time has run out', async () => {
+    const cookie = await loginAs(lab);
+    await accepted(cookie);
+    lab.clock.advance(600);
+    const res = await session(cookie);
+    expect(res).to.have.status(401);
+    expect(res.body.reason).to.equal('expired_idle');
+  });
+
+  it('refuses it once the absolute lifetime has run out, however active', async () => {
+    const first = await loginAs(lab);
+    lab.clock.advance(500);
+    const resealed = cookieValue(setCookieFor(await me(first)));
+    await accepted(resealed);
+    lab.clock.advance(450);
+    const res = await session(resealed);
+    expect(res).to.have.status(401);
+    expect(res.body.reason).to.equal('expired_absolute');
+  });
+
+  it('refuses a value one character away from an accepted one', async () => {
+    const cookie = await loginAs(lab);
+    await accepted(cookie);
+    // Inside the IV, where every bit of a base64url character counts.
+    const swapped = cookie[5] === 'A' ? 'B' : 'A';
+    const res = await session(cookie.slice(0, 5) + swapped + cookie.slice(6));
+    expect(res).to.have.status(401);
+    expect(res.body.reason).to.equal('invalid');
+  });
+});
+
+describe('cookie store: the memory of opened cookies', () => {
+  const codec = createCookieCodec('session', [testSecret]);
+  const payload = (n: number, notes?: string): CookiePayload => ({
+    userId: `user-${n}`,
+    username: `user${n}`,
+    version: 0,
+    issuedAt: Date.now(),
+    ...(notes ? { notes } : {}),
+  });
+  const seal = (p: CookiePayload) => codec.seal(p, Date.now(), 1_800_000);
+
+  it('holds at most its number of entries, and a forgotten cookie still opens', () => {
+    const cache = cacheOpenedCookies(codec, { entries: 5, bytes: 1_000_000 });
+    const values = Array.from({ length: 50 }, (_, n) => seal(payload(n)));
+    for (const value of values) expect(cache.open(value)?.payload.username).to.match(/^user\d+$/);
+    expect(cache.cached).to.equal(5);
+    expect(cache.open(values[0]!)?.payload.userId, 'evicted long ago, opened again').to.equal('user-0');
+  });
+
+  it('holds at most its number of bytes when cookies carry long notes', () => {
+    const cache = cacheOpenedCookies(codec, { entries: 1_000, bytes: 100_000 });
+    for (let n = 0; n < 100; n++) cache.open(seal(payload(n, 'x'.repeat(2_000))));
+    // Each entry weighs over 8 KB (the value and the note, 2 bytes a character).
+    expect(cache.cached).to.be.within(1, 12);
+  });
+
+  it('never remembers a value that did not open', () => {
+    const cache = cacheOpenedCookies(codec, { entries: 5, bytes: 1_000_000 });
+    const value = seal(payload(1));
+    for (let n = 0; n < 20; n++) expect(cache.open(`${value.slice(0, -2)}${n}x`)).to.equal(undefined);
+    expect(cache.cached).to.equal(0);
+  });
+
+  it('hands out a frozen opening, so no request can change what the next one reads', () => {
+    const cache = cacheOpenedCookies(codec);
+    const value = seal(payload(1));
+    const opened = cache.open(value)!;
+    expect(() => Object.assign(opened.payload, { username: 'mallory' })).to.throw(TypeError);
+    expect(cache.open(value)?.payload.username).to.equal('user1');
+  });
+});
