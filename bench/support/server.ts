@@ -10,6 +10,8 @@ import type { HookRequest, LoopDelay } from './loop-delay-hook.ts';
 
 export interface BenchServer {
   url: string;
+  /** The server process, for its CPU time and memory (bench/support/process-stats.ts). */
+  pid: number;
   /** Starts a window of event-loop delay measurement inside the server. */
   startLoopDelay(): void;
   stopLoopDelay(): Promise<LoopDelay>;
@@ -78,6 +80,7 @@ export async function startBenchServer(env: Record<string, string>): Promise<Ben
   const ask = (message: HookRequest) => child.send(message);
   return {
     url,
+    pid: child.pid!,
     startLoopDelay: () => ask({ type: 'loop-delay:start' }),
     async stopLoopDelay() {
       const answer = once(child, 'message') as Promise<[{ delay: LoopDelay }]>;

@@ -1,0 +1,111 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { format, resolveConfig } from 'prettier';
+import { machineLine, meRatioTarget, tables, type BenchResults } from './support/report.ts';
+
+// The two documents `npm run bench` writes from its results: docs/benchmarks.md whole,
+// and the requests-per-second row of docs/session-stores.md' table.
+
+async function writeFormatted(file: string, text: string): Promise<void> {
+  // Through prettier, as `npm run lint` checks every Markdown file.
+  await writeFile(file, await format(text, { ...(await resolveConfig(file)), filepath: file }));
+}
+
+export async function writeBenchmarksDoc(results: BenchResults): Promise<void> {
+  const t = tables(results);
+  const { stores } = results;
+  const headersCost = 1 / stores.headers.ratio - 1;
+  const text = `# Benchmarks
+
+Written by \`npm run bench\` from one run on the machine named at the end; do not edit by hand.
+Every figure here comes from the same run. The machine is shared and has 2 cores that the load
+generator (autocannon, 50 connections on 127.0.0.1) shares with the server, so absolute figures
+move from run to run: read the ratios, each taken between windows a few seconds apart.
+
+## Targets
+
+${t.targets}
+
+The bench marks each target met or not met and exits 0 either way; it exits 1 only when it
+could not measure (a server that would not start, a request that failed).
+
+## \`GET\` throughput, same run
+
+Each target in turn, alone, ${results.stores.bare.rounds.length} rounds; medians over the rounds. "CPU per answer"
+is the server process's CPU time (from \`/proc\`) per answer over the bare route's: it is what
+the server itself spends, less sensitive than req/s to the load generator and to other work on
+the machine.
+
+${t.throughput}
+
+Where the time goes (cookie mode, this run): the security headers alone take the bare route to
+${stores.headers.ratio.toFixed(2)}× (${(headersCost * 100).toFixed(0)} % more time per request: thirteen more headers to
+validate and write); the whole app answering without a session reaches ${stores.noSession.ratio.toFixed(2)}×; the
+session check on top of that (a remembered cookie opening, both deadlines, the user record) is
+the rest of the way to \`/api/me\`.
+
+## Sessions per store
+
+Memory after ${(results.stores.stores.find((s) => s.memory)?.memory?.sessions ?? 0).toLocaleString('en')} logins, each followed by one \`GET /api/me\` with its own cookie. The cookie store
+holds no session; what it grows by is the bounded cache of opened cookies (at most 10,000
+entries and 16 MB, \`server/sessions/cookie/opened-cache.ts\`) and garbage not yet collected.
+RSS is read without forcing a garbage collection.
+
+${t.stores}
+
+## Login cost
+
+Cost 10, 12 and 14 on the worker pool: one login alone on an idle server, then logins from
+${2 * results.machine.cores} connections at once.
+
+${t.logins}
+
+## A login storm: the worker pool against bcryptjs on the main thread
+
+From \`bench/hashing.ts\` (also \`npm run bench:hashing\`).
+
+${t.storm}
+
+## Login timing: an unknown user against a wrong password
+
+From \`bench/login-timing.ts\` (also \`npm run bench:login\`). ${t.timing}
+
+## How \`GET /api/me\` got here
+
+The cookie-mode ratio target is ${meRatioTarget}×. A CPU profile (\`node --cpu-prof\`) of the server on
+\`main\` before this work showed client-sessions' decode (HMAC, AES, JSON) at about 17 % of
+the request's CPU, 7 % of all CPU in Node's deprecation warning for the \`new Buffer()\` that
+client-sessions calls on every decode, helmet's twelve nested middlewares, six routers, an
+ETag hashed for every no-store answer, and a WeakMap entry per request for the session.
+What changed, each kept only with every spec green:
+
+- verified cookie openings are remembered (\`server/sessions/cookie/opened-cache.ts\`): an LRU
+  keyed by the exact cookie value, only successful opens, bounded by entries and bytes, entries
+  frozen; both deadlines, the session version and the user record are still checked on every
+  request (\`spec/cookie-mechanics/opened-cache.spec.ts\`);
+- helmet runs once at start-up against a recording response and its headers are replayed:
+  the same headers, helmet still the one place the policy is written;
+- one router for every route; no ETag on API answers (all no-store); no body parser for a
+  request without a body; the session rides on a symbol slot of the request.
+
+## Machine
+
+${machineLine(results)}
+`;
+  await writeFormatted('docs/benchmarks.md', text);
+}
+
+/** Fills the "requests per second" row of the store table from this run. */
+export async function writeStoreRow(results: BenchResults): Promise<void> {
+  const file = 'docs/session-stores.md';
+  const original = await readFile(file, 'utf8');
+  const cells = results.stores.stores.map((store) =>
+    store.me
+      ? `${store.me.ratio.toFixed(2)}× a bare Express JSON route for \`GET /api/me\` (${Math.round(store.me.requestsPerSecond).toLocaleString('en')} req/s; \`npm run bench\`, docs/benchmarks.md)`
+      : `not measured in the last \`npm run bench\`: ${store.skipped ?? 'skipped'}`,
+  );
+  const row = `| **requests per second** | ${cells.join(' | ')} |`;
+  const updated = original.replace(/^\| \*\*requests per second\*\* .*$/m, row);
+  if (updated === original && !original.includes(row))
+    throw new Error(`${file}: no "requests per second" row`);
+  await writeFormatted(file, updated);
+}

@@ -1,0 +1,127 @@
+import type { HashingResult } from '../hashing.ts';
+import type { LoginTiming } from '../login-timing.ts';
+import { formatHashingTable, judgeHashing } from './hashing-table.ts';
+import type { LoginCost } from './login-cost.ts';
+import type { Machine } from './machine.ts';
+import type { StoresResult } from './stores.ts';
+
+export interface BenchResults {
+  startedAt: string;
+  seconds: number;
+  machine: Machine;
+  stores: StoresResult;
+  loginCosts: LoginCost[];
+  hashing: HashingResult;
+  loginTiming: LoginTiming;
+}
+
+/** GET /api/me in cookie mode over the bare Express route, in the same run. */
+export const meRatioTarget = 0.9;
+
+const x = (value: number | undefined) => (value === undefined ? '–' : `${value.toFixed(2)}×`);
+const n = (value: number) => Math.round(value).toLocaleString('en');
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const verdict = (met: boolean) => (met ? 'met' : '**not met**');
+
+export function meRatioMet(results: BenchResults): boolean {
+  const cookie = results.stores.stores.find((store) => store.kind === 'cookie');
+  return (cookie?.me?.ratio ?? 0) >= meRatioTarget;
+}
+
+function targetsTable(results: BenchResults): string {
+  const cookie = results.stores.stores.find((store) => store.kind === 'cookie')!;
+  const hashing = judgeHashing(results.hashing);
+  const timing = results.loginTiming;
+  const rows = [
+    [
+      'cookie-mode `GET /api/me` req/s over a bare Express JSON route',
+      `≥ ${meRatioTarget}×`,
+      x(cookie.me?.ratio),
+      verdict(meRatioMet(results)),
+    ],
+    [
+      `logins/s at cost ${results.hashing.options.cost}, worker pool over one thread`,
+      '≥ 1.8×',
+      x(hashing.throughputRatio),
+      verdict(hashing.met.throughputRatio),
+    ],
+    [
+      'event-loop delay p99 during a login storm (pool)',
+      '< 10 ms',
+      `${hashing.loopDelayP99Ms.toFixed(2)} ms`,
+      verdict(hashing.met.loopDelayP99Ms),
+    ],
+    [
+      '`GET /api/me` p99 during a login storm over idle (pool)',
+      '< 3×',
+      x(hashing.meP99Ratio),
+      verdict(hashing.met.meP99Ratio),
+    ],
+    [
+      `failed login, unknown user over wrong password (cost ${timing.bcryptCost}, median)`,
+      'within 10 %',
+      timing.ratio.toFixed(3),
+      verdict(timing.within10Percent),
+    ],
+  ];
+  return [
+    '| target | wanted | measured | |',
+    '|---|---|---|---|',
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
+}
+
+function throughputTable({ stores }: BenchResults): string {
+  const row = (name: string, figures: StoresResult['bare'] | undefined, skipped?: string | null) =>
+    figures
+      ? `| ${name} | ${x(figures.ratio)} | ${x(figures.cpuRatio)} | ${n(figures.requestsPerSecond)} | ${figures.cpuMsPer1000.toFixed(0)} ms | ${figures.p99} ms | ${figures.failures} |`
+      : `| ${name} | skipped: ${skipped ?? 'not measured'} | | | | | |`;
+  return [
+    '| `GET` | req/s over bare | CPU per answer over bare | req/s | server CPU per 1,000 answers | p99 | failures |',
+    '|---|--:|--:|--:|--:|--:|--:|',
+    row('bare Express JSON route (the yardstick)', stores.bare),
+    row('the same route behind the app’s security headers', stores.headers),
+    row('the whole app without a session (`/api/session/status`, cookie mode)', stores.noSession),
+    ...stores.stores.map((store) => row(`\`/api/me\`, ${store.kind} store`, store.me, store.skipped)),
+  ].join('\n');
+}
+
+function storesTable({ stores }: BenchResults): string {
+  return [
+    '| store | `Set-Cookie` at login | server RSS before → after 10,000 sessions | growth | held outside the server |',
+    '|---|--:|--:|--:|--:|',
+    ...stores.stores.map((store) =>
+      store.skipped || !store.memory
+        ? `| ${store.kind} | skipped: ${store.skipped} | | | |`
+        : `| ${store.kind} | ${store.setCookieBytes} bytes | ${mb(store.memory.rssBefore)} → ${mb(store.memory.rssAfter)} | ${mb(store.memory.rssAfter - store.memory.rssBefore)} | ${store.memory.backingBytes === null ? 'nothing' : mb(store.memory.backingBytes)} |`,
+    ),
+  ].join('\n');
+}
+
+function loginTable({ loginCosts }: BenchResults): string {
+  return [
+    '| bcrypt cost | one login alone (median) | logins/s, storm of every core | failures |',
+    '|--:|--:|--:|--:|',
+    ...loginCosts.map(
+      (row) =>
+        `| ${row.cost} | ${row.loginMs.toFixed(0)} ms | ${row.loginsPerSecond.toFixed(2)} | ${row.failures} |`,
+    ),
+  ].join('\n');
+}
+
+/** The tables the bench prints and docs/benchmarks.md shows, ratios first. */
+export function tables(results: BenchResults): Record<string, string> {
+  const t = results.loginTiming;
+  return {
+    targets: targetsTable(results),
+    throughput: throughputTable(results),
+    stores: storesTable(results),
+    logins: loginTable(results),
+    storm: formatHashingTable(results.hashing),
+    timing: `Unknown user ${t.unknownUserMedianMs.toFixed(1)} ms, wrong password ${t.wrongPasswordMedianMs.toFixed(1)} ms (median of ${t.count} each, cost ${t.bcryptCost}): ratio ${t.ratio.toFixed(3)}.`,
+  };
+}
+
+export function machineLine({ machine, seconds, startedAt }: BenchResults): string {
+  return `${machine.cpu}, ${machine.cores} cores (\`nproc\`), Node ${machine.node}; 1-minute load average ${machine.loadAverage.start.toFixed(2)} at the start, ${machine.loadAverage.end.toFixed(2)} at the end; run of ${startedAt}, ${Math.round(seconds)} s in all.`;
+}
