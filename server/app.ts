@@ -6,6 +6,7 @@ import { noStore } from './http/no-store.ts';
 import { refuseCrossSite } from './http/refuse-cross-site.ts';
 import { requireHttps } from './http/require-https.ts';
 import { securityHeaders } from './http/security-headers.ts';
+import { series } from './http/series.ts';
 import { accountRoutes } from './routes/account.ts';
 import { authRoutes } from './routes/auth.ts';
 import type { AppDeps } from './routes/deps.ts';
@@ -31,16 +32,20 @@ export function createApp(deps: AppDeps): Express {
   // body for it was wasted work. The lab page's files keep theirs (express.static).
   app.set('etag', false);
 
-  // Headers that apply to the page too come first.
-  app.use(securityHeaders(production));
-  app.use(noStore);
-  // The page's files need no body parsing and no session: they come before both.
-  app.use(labPage());
-  // Refusals next, so a refused request is never parsed and never gets a cookie.
-  app.use(requireHttps(production));
-  app.use(refuseCrossSite);
-  app.use(jsonBody());
-  app.use(deps.store.middleware);
+  app.use(
+    series(
+      // Headers that apply to the page too come first.
+      securityHeaders(production),
+      noStore,
+      // The page's files need no body parsing and no session: they come before both.
+      labPage(),
+      // Refusals next, so a refused request is never parsed and never gets a cookie.
+      requireHttps(production),
+      refuseCrossSite,
+      jsonBody(),
+      deps.store.middleware,
+    ),
+  );
 
   // One router for every route: a request walks one list of paths, not six routers.
   const routes = Router();
