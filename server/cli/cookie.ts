@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { createCookieCodec } from '../sessions/cookie/codec.ts';
+import { pastedCookieValue } from '../sessions/cookie/header.ts';
 import { sessionCookieName } from '../sessions/create-store.ts';
 import { readSessionSecrets } from '../sessions/secret-file.ts';
 import { userFileShape } from '../users/user.ts';
@@ -29,11 +30,7 @@ async function codecFor(config: Config) {
 
 async function decode(config: Config, raw: string | undefined): Promise<string> {
   if (!raw) throw new CliError('decode needs a cookie value: npm run cookie -- decode <cookie>');
-  const value = raw
-    .trim()
-    .replace(/^(__Host-)?session=/, '')
-    .split(';')[0]!;
-  const opened = (await codecFor(config)).open(value);
+  const opened = (await codecFor(config)).open(pastedCookieValue(raw));
   if (!opened)
     throw new CliError(
       'not a session cookie sealed with any key of SESSION_SECRET (tampered, truncated or foreign)',

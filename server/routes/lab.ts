@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { parseBody } from '../http/body.ts';
 import { notFound } from '../http/errors.ts';
 import { route } from '../http/methods.ts';
+import { pastedCookieValue } from '../sessions/cookie/header.ts';
 import type { AppDeps } from './deps.ts';
 import { replayBody } from './schemas.ts';
 
@@ -18,13 +19,7 @@ export function labRoutes({ config, store }: AppDeps, router: Router = Router())
   route(router, '/api/lab/replay', {
     POST: async (req, res) => {
       const { cookie } = parseBody(replayBody, req.body);
-      // Accept what devtools shows or a whole "session=..." pair, with stray spaces.
-      const value = cookie
-        .trim()
-        .replace(/^(__Host-)?session=/, '')
-        .split(';')[0]!
-        .trim();
-      res.json(await store.replay(value));
+      res.json(await store.replay(pastedCookieValue(cookie)));
     },
   });
   return router;

@@ -31,6 +31,18 @@ export function readCookie(header: string | undefined, name: string): string | u
   return undefined;
 }
 
+/**
+ * The cookie value in what a person pasted: the value devtools shows, or a whole
+ * "session=..." pair (from a Cookie or Set-Cookie line), with stray spaces.
+ */
+export function pastedCookieValue(text: string): string {
+  return text
+    .trim()
+    .replace(/^(__Host-)?session=/, '')
+    .split(';')[0]!
+    .trim();
+}
+
 /** Sets this response's session cookie, replacing one set earlier in the same request. */
 export function putSetCookie(res: Response, name: string, header: string): void {
   const previous = res.getHeader('Set-Cookie');
