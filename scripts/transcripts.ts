@@ -12,7 +12,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { format } from 'prettier';
+import { format, resolveConfig } from 'prettier';
 import { startListening, type Running } from '../spec/support/process.ts';
 import { transcripts, type Step } from './transcript-steps.ts';
 
@@ -138,7 +138,7 @@ async function main(): Promise<void> {
           : whole,
     );
     // Formatted as `npm run lint` wants it, so a regenerated doc is lint-clean as written.
-    const updated = await format(replaced, { filepath: document });
+    const updated = await format(replaced, { ...(await resolveConfig(document)), filepath: document });
     if (check) {
       const difference = firstDifference(normalise(original), normalise(updated));
       if (difference) stale.push(`${document}: ${difference}`);
