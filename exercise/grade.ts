@@ -221,8 +221,8 @@ const checks: Check[] = [
       const during = g.pings.filter((seq) => seq > bodyEnd && seq < answered).length;
       if (during === 0) {
         throw new Error(
-          `no other request was answered during the login (${ms} ms): the hash held the server from start to ` +
-            'end (bcryptjs’s async API lets other requests in every 100 ms; hashSync and compareSync never do)',
+          `no other request was answered in the ${ms} ms of the login: the hash held the server from ` +
+            'start to end (bcryptjs’s async API lets others in every 100 ms)',
         );
       }
       return `${during} other requests answered during a ${ms} ms login`;
