@@ -20,7 +20,7 @@ import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 
 // TODO(hash-cost): the notes' cost 14 takes about 0.9 s of a core per hash here, and each
-// step doubles it. Pick the cost for this server: 10 at the very least, 12 at most.
+// step down halves it. Pick the cost for this server: 10 at the very least, 12 at most.
 const BCRYPT_COST = 14;
 
 const fail = (res, status, error, message) => res.status(status).json({ error, message });
