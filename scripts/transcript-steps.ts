@@ -30,12 +30,13 @@ export const transcripts: Transcript[] = [
   {
     name: 'readme',
     steps: [
-      { command: `curl -si -X POST $URL/api/register ${json} -d ${alice}` },
-      { command: `curl -si -X POST $URL/api/login ${json} -d ${alice} -c "$JAR"` },
-      { command: `curl -si $URL/api/me -b "$JAR"` },
-      { command: `curl -si $URL/api/users -b "$JAR"` },
-      { command: `curl -si -X POST $URL/api/logout -b "$JAR" -c "$JAR"` },
-      { command: `curl -si $URL/api/me -b "$JAR"` },
+      { command: `curl -si -X POST $URL/api/register ${json} -d ${alice} | grep -E '^(HTTP|\\{)'` },
+      {
+        command: `curl -si -X POST $URL/api/login ${json} -d ${alice} -c "$JAR" | grep -E '^(HTTP|Set-Cookie|\\{)'`,
+      },
+      { command: `curl -si $URL/api/me -b "$JAR" | grep -E '^(HTTP|\\{)'` },
+      { command: `curl -si -X POST $URL/api/logout -b "$JAR" -c "$JAR" | grep -E '^(HTTP|Set-Cookie|\\{)'` },
+      { command: `curl -si $URL/api/me -b "$JAR" | grep -E '^(HTTP|\\{)'` },
     ],
   },
   {
