@@ -10,8 +10,9 @@ import { changePasswordBody, deleteAccountBody } from './schemas.ts';
 
 const wrongPassword = () => new HttpError(401, 'invalid_credentials', 'That is not your current password.');
 
-/** Who am I, change my password, delete my account: each about the session's own user. */
-export function accountRoutes({ users, hasher }: AppDeps, router: Router = Router()): Router {
+/** Who am I, change my password, delete my account (under /api): each about the session's own user. */
+export function accountRoutes({ users, hasher }: AppDeps): Router {
+  const router = Router();
   // The session may outlive its user record only between two requests: a deleted or
   // revoked user has no session from the next request on.
   const recordOf = (id: string) => {
@@ -20,7 +21,7 @@ export function accountRoutes({ users, hasher }: AppDeps, router: Router = Route
     return user;
   };
 
-  route(router, '/api/me', {
+  route(router, '/me', {
     GET: [
       requireUser,
       (req, res) => {
@@ -47,7 +48,7 @@ export function accountRoutes({ users, hasher }: AppDeps, router: Router = Route
     ],
   });
 
-  route(router, '/api/me/password', {
+  route(router, '/me/password', {
     PUT: [
       requireUser,
       async (req, res) => {

@@ -21,8 +21,10 @@ const invalidCredentials = () => new HttpError(401, 'invalid_credentials', 'Inco
 // cleared Set-Cookie alone only replaces ours.
 const clearSiteCookies = (res: Response) => res.setHeader('Clear-Site-Data', '"cookies"');
 
-export function authRoutes({ users, hasher, throttle }: AppDeps, router: Router = Router()): Router {
-  route(router, '/api/register', {
+/** Register, log in, log out: mounted under /api. */
+export function authRoutes({ users, hasher, throttle }: AppDeps): Router {
+  const router = Router();
+  route(router, '/register', {
     POST: [
       throttle.registrations,
       async (req, res) => {
@@ -42,7 +44,7 @@ export function authRoutes({ users, hasher, throttle }: AppDeps, router: Router 
     ],
   });
 
-  route(router, '/api/login', {
+  route(router, '/login', {
     POST: async (req, res) => {
       const { username, password } = parseBody(loginBody, req.body);
       // Counted as a failure from here on, unless it succeeds; 429 once the account or
@@ -60,7 +62,7 @@ export function authRoutes({ users, hasher, throttle }: AppDeps, router: Router 
 
   route(
     router,
-    '/api/logout',
+    '/logout',
     {
       POST: async (req, res) => {
         await sessionOf(req).end();
@@ -77,7 +79,7 @@ export function authRoutes({ users, hasher, throttle }: AppDeps, router: Router 
     },
   );
 
-  route(router, '/api/logout/all', {
+  route(router, '/logout/all', {
     POST: [
       requireUser,
       async (req, res) => {
