@@ -97,6 +97,46 @@ describe('security: brute-force throttling', () => {
     expect(await register(5, '203.0.113.51')).to.have.status(201);
   });
 
+  it("does not count a locked account's refusals against the address: no password was checked", async () => {
+    await start();
+    for (let i = 1; i <= 3; i++) await login(wrong(), `192.0.2.${i}`);
+    // Six refusals from one address, over its limit of 5, were no guesses.
+    for (let i = 1; i <= 6; i++) expectThrottled(await login(wrong(), '203.0.113.20'));
+    for (let i = 1; i <= 5; i++)
+      expect(await login(wrong(`user${i}`), '203.0.113.20'), `failure ${i}`).to.have.status(401);
+    expectThrottled(await login(wrong('user6'), '203.0.113.20'));
+  });
+
+  // Retry-After is the window's remaining whole seconds, rounded up: right after the first
+  // counted attempt it is the window itself, to the second.
+  it('sets Retry-After to the login window (900 s) and the registration window (3600 s) by default', async () => {
+    await start();
+    for (let i = 1; i <= 3; i++) await login(wrong(), '192.0.2.1');
+    expect((await login(wrong(), '192.0.2.1')).headers['retry-after']).to.equal('900');
+    const register = (n: number) =>
+      request
+        .execute(lab.app)
+        .post('/api/register')
+        .set('X-Forwarded-For', '203.0.113.60')
+        .send({ username: `user${n}`, password: 'a fine password' });
+    for (let n = 1; n <= 4; n++) await register(n);
+    expect((await register(5)).headers['retry-after']).to.equal('3600');
+  });
+
+  it('reads each window from its own variable', async () => {
+    await start({ LOGIN_WINDOW_SECONDS: '61', REGISTRATION_WINDOW_SECONDS: '122' });
+    for (let i = 1; i <= 3; i++) await login(wrong(), '192.0.2.1');
+    expect((await login(wrong(), '192.0.2.1')).headers['retry-after']).to.equal('61');
+    const register = (n: number) =>
+      request
+        .execute(lab.app)
+        .post('/api/register')
+        .set('X-Forwarded-For', '203.0.113.61')
+        .send({ username: `user${n}`, password: 'a fine password' });
+    for (let n = 1; n <= 4; n++) await register(n);
+    expect((await register(5)).headers['retry-after']).to.equal('122');
+  });
+
   it('puts rate-limit headers on 429 answers only', async () => {
     await start();
     const answers = [await login(alice), await login(wrong()), await login(wrong('nobody'))];
