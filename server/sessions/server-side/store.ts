@@ -43,7 +43,12 @@ export function createServerSideStore(options: ServerSideOptions): SessionStore 
     expiryOf(data, options, now()) ?? (users.findById(data.userId) ? null : 'revoked');
 
   async function settle(req: Request, signed: SignedId): Promise<RejectionReason | null> {
-    if (signed.state === 'invalid') return 'invalid';
+    if (signed.state === 'invalid') {
+      // express-session may still have opened it (it reads escapes we refuse): a fresh,
+      // empty session in its place, as express-session does for an unknown id.
+      req.sessionStore.generate(req);
+      return 'invalid';
+    }
     const data = req.session;
     if (signed.state !== 'valid') return null;
     if (!isUserSession(data)) {
