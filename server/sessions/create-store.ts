@@ -6,6 +6,7 @@ import { cacheOpenedCookies } from './cookie/opened-cache.ts';
 import { createCookieStore } from './cookie/store.ts';
 import type { SessionStore } from './port.ts';
 import type { Backing } from './server-side/backing.ts';
+import { createMemcachedBacking } from './server-side/memcached.ts';
 import { createMemoryBacking } from './server-side/memory.ts';
 import { createPostgresBacking } from './server-side/postgres.ts';
 import { createRedisBacking } from './server-side/redis.ts';
@@ -26,8 +27,8 @@ export function sessionCookieName(config: Config): string {
   return config.mode === 'production' ? '__Host-session' : 'session';
 }
 
-/** The service behind a server-side store; Redis and PostgreSQL must answer before start-up goes on. */
-async function createBacking(config: Config, log: Logger): Promise<Backing> {
+/** The service behind a server-side store; Redis, PostgreSQL and Memcached must answer before start-up goes on. */
+async function createBacking(config: Config, log: Logger, users: UserRepository): Promise<Backing> {
   const namespace = config.sessionNamespace;
   switch (config.sessionStore) {
     case 'memory':
@@ -41,6 +42,8 @@ async function createBacking(config: Config, log: Logger): Promise<Backing> {
         pruneSeconds: config.sessionPruneSeconds,
         log,
       });
+    case 'memcached':
+      return createMemcachedBacking({ servers: config.memcachedServers, namespace, users, log });
     case 'cookie':
       throw new Error('cookie-lab: the cookie store has no server-side backing');
   }
@@ -67,6 +70,6 @@ export async function createSessionStore({
     });
   }
   // The same cookie name, flags, keys and lifetimes: only where the session lives changes.
-  const backing = await createBacking(config, log);
+  const backing = await createBacking(config, log, users);
   return createServerSideStore({ backing, secrets, flags, users, log, now, ...lifetimes });
 }
