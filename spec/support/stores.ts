@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import memjs from 'memjs';
 import pg from 'pg';
 import { createClient } from 'redis';
 import { storeKinds, type StoreKind } from '../../server/config.ts';
 import { statsOfAll } from '../../server/sessions/server-side/memcached.ts';
 import { dumpKeys } from '../../server/sessions/server-side/memcached-dump.ts';
+import { memcachedClient } from './memcached.ts';
 
 // One spec suite, every store: forEachStore() runs a describe once per SESSION_STORE.
 // Redis, PostgreSQL and Memcached are the real services on 127.0.0.1. Without them a local run marks
@@ -80,12 +80,8 @@ async function postgresProblem(): Promise<string | null> {
   }
 }
 
-/** A memjs client for the spec's Memcached that fails at once rather than retrying. */
-export const memcachedClient = (servers = specMemcachedServers): memjs.Client =>
-  memjs.Client.create(servers, { retries: 1, timeout: 1, logger: { log: () => {} } });
-
 async function memcachedProblem(): Promise<string | null> {
-  const client = memcachedClient();
+  const client = memcachedClient(specMemcachedServers);
   try {
     await statsOfAll(client);
     return null;
@@ -198,7 +194,7 @@ after(async function () {
     for (const { name } of tables) await sql(`DROP TABLE IF EXISTS ${name}`);
   }
   if (used.memcached && !(await serviceProblem('memcached'))) {
-    const client = memcachedClient();
+    const client = memcachedClient(specMemcachedServers);
     for (const server of specMemcachedServers.split(',')) {
       for (const key of await dumpKeys(server, `${runPrefix}_`, 5_000)) await client.delete(key);
     }
