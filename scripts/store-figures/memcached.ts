@@ -92,10 +92,13 @@ export async function evictionTranscript(sessions: number, noteCharacters: numbe
         ]),
       ),
     ) as Record<string, number>;
-    let lost = 0;
-    for (const cookie of cookies) {
-      if ((await call('/api/session', { headers: { Cookie: cookie } })).status === 401) lost++;
-    }
+    const statuses: number[] = [];
+    for (const cookie of cookies)
+      statuses.push((await call('/api/session', { headers: { Cookie: cookie } })).status);
+    const lost = statuses.filter((status) => status === 401).length;
+    const oldestLost = statuses.findIndex((status) => status !== 401);
+    if (statuses.some((status) => status !== 200 && status !== 401))
+      throw new Error(`eviction: ${statuses.join()}`);
     // The oldest through GET /api/session (its 401 names the reason), the newest through GET /api/me.
     const ask = async (name: string, route: string, cookie: string) => {
       const res = await call(route, { headers: { Cookie: cookie } });
@@ -122,7 +125,7 @@ export async function evictionTranscript(sessions: number, noteCharacters: numbe
       await ask('LAST', '/api/me', cookies.at(-1)!),
       '```',
       '',
-      `Of the ${sessions} sessions, ${lost} answer 401 \`unknown_session\` now: the ${lost} oldest, one per eviction (${stats.evictions}).`,
+      `Of the ${sessions} sessions, ${lost} answer 401 \`unknown_session\` now (${stats.evictions} evictions)${oldestLost === lost ? `: the ${lost} oldest` : `; not only the oldest (the first live one is number ${oldestLost + 1})`}, and the ${sessions - lost} others 200.`,
     ].join('\n');
   } finally {
     await server.close();
