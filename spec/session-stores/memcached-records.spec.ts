@@ -42,6 +42,19 @@ describe('the session in Memcached', function () {
     expect(record).to.have.keys('cookie', 'userId', 'username', 'version', 'issuedAt', 'lastSeenAt');
   });
 
+  it("counts one namespace's keys with the LRU crawler, even four counts at once (it answers BUSY to all but one)", async () => {
+    const client = memcachedClient(memcached!.servers);
+    for (let i = 0; i < 20_000; i += 500) {
+      await Promise.all(
+        Array.from({ length: 500 }, (_, j) => client.set(`${namespace}:sess:${i + j}`, 'x', {})),
+      );
+    }
+    await client.set('another_app:sess:1', 'x', {});
+    client.close();
+    const counts = await Promise.all(Array.from({ length: 4 }, () => lab!.deps.store.storedSessions()));
+    expect(counts).to.deep.equal([20_000, 20_000, 20_000, 20_000]);
+  });
+
   it('writes nothing for a read: 20 GET /api/me, no set and no touch, until a quarter of the idle window', async () => {
     const cookie = await loginAs(lab!);
     const [sets, touches] = [await memcached!.stat('cmd_set'), await memcached!.stat('cmd_touch')];
