@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 // bad value stops start-up here, with one line naming the variable, instead of failing
 // later inside a request.
 
-export const storeKinds = ['cookie', 'memory', 'redis', 'postgres'] as const;
+export const storeKinds = ['cookie', 'memory', 'redis', 'postgres', 'memcached'] as const;
 export type StoreKind = (typeof storeKinds)[number];
 
 export const logLevels = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -30,9 +30,16 @@ export interface Config {
   /** For SESSION_STORE=postgres. @default 'postgres://postgres@127.0.0.1:5432/postgres' */
   databaseUrl: string;
   /**
+   * For SESSION_STORE=memcached: the servers, as MEMCACHED_SERVERS' comma-separated
+   * `host:port` list. A key lives on one of them (hashed), so losing one loses its sessions.
+   * @default ['127.0.0.1:11211']
+   * @example MEMCACHED_SERVERS=10.0.0.5:11211,10.0.0.6:11211
+   */
+  memcachedServers: string[];
+  /**
    * Names what a server-side store creates, so that two apps (or two spec runs) can share
    * one Redis or one database without seeing each other's sessions: Redis keys start with
-   * `<namespace>:`, the PostgreSQL table is `<namespace>_sessions`.
+   * `<namespace>:` (Memcached keys too), the PostgreSQL table is `<namespace>_sessions`.
    * @default 'cookie_lab'
    * @example 'cookie_lab_staging'
    */
@@ -151,6 +158,24 @@ function namespace(env: Env): string {
   return value;
 }
 
+// A host name or an IPv4 address, a colon, a port: what memjs parses (it has no IPv6 syntax).
+const memcachedServerPattern = /^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})?:(\d{1,5})$/;
+
+function memcachedServers(env: Env): string[] {
+  const raw = text(env, 'MEMCACHED_SERVERS', '127.0.0.1:11211');
+  const servers = raw.split(',').map((server) => server.trim());
+  for (const server of servers) {
+    const port = Number(memcachedServerPattern.exec(server)?.[2] ?? Number.NaN);
+    if (!(port >= 1 && port <= 65_535)) {
+      throw new ConfigError(
+        'MEMCACHED_SERVERS',
+        `expected comma-separated host:port (port 1 to 65535), got "${server}"`,
+      );
+    }
+  }
+  return servers;
+}
+
 function secrets(env: Env, mode: RunMode): string[] | null {
   const raw = env.SESSION_SECRET;
   if (raw === undefined || raw.trim() === '') {
@@ -218,6 +243,7 @@ export function loadConfig(env: Env = process.env): Config {
     sessionStore: oneOf(env, 'SESSION_STORE', storeKinds, 'cookie'),
     redisUrl: text(env, 'REDIS_URL', 'redis://127.0.0.1:6379'),
     databaseUrl: text(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/postgres'),
+    memcachedServers: memcachedServers(env),
     sessionNamespace: namespace(env),
     sessionPruneSeconds: integer(env, 'SESSION_PRUNE_SECONDS', 600, 1, 86_400),
     sessionTtlSeconds,

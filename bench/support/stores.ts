@@ -1,5 +1,5 @@
 import { storeKinds, type StoreKind } from '../../server/config.ts';
-import { postgresTableBytes, redisUsedMemory, removeNamespace } from './backing.ts';
+import { memcachedBytes, postgresTableBytes, redisUsedMemory, removeNamespace } from './backing.ts';
 import { startBareServer } from './bare.ts';
 import { startBenchServer, type BenchServer } from './server.ts';
 import { openSessions, signUp, type SessionsMemory } from './sessions.ts';
@@ -13,7 +13,7 @@ export interface StoreFigures {
   /** Bytes of the Set-Cookie line at login. */
   setCookieBytes?: number;
   memory?: SessionsMemory & {
-    /** What the sessions took outside the server: Redis' memory or the table's size. */
+    /** What the sessions took outside the server: Redis' memory, the table's size, Memcached's item bytes. */
     backingBytes: number | null;
   };
 }
@@ -66,6 +66,7 @@ async function startStores(): Promise<{ servers: Map<StoreKind, BenchServer>; st
 async function backingBytes(kind: StoreKind): Promise<number | null> {
   if (kind === 'redis') return redisUsedMemory();
   if (kind === 'postgres') return postgresTableBytes(namespace);
+  if (kind === 'memcached') return memcachedBytes();
   return null;
 }
 

@@ -7,6 +7,7 @@ import { createCookieStore } from './cookie/store.ts';
 import type { SessionStore } from './port.ts';
 import type { Backing } from './server-side/backing.ts';
 import { withDeadline } from './server-side/deadline.ts';
+import { createMemcachedBacking } from './server-side/memcached.ts';
 import { createMemoryBacking } from './server-side/memory.ts';
 import { createPostgresBacking } from './server-side/postgres.ts';
 import { createRedisBacking } from './server-side/redis.ts';
@@ -28,14 +29,14 @@ export function sessionCookieName(config: Config): string {
 }
 
 /**
- * The service behind a server-side store; Redis and PostgreSQL must answer before start-up
+ * The service behind a server-side store; Redis, PostgreSQL and Memcached must answer before start-up
  * goes on. Whichever it is, every call to it is bounded by withDeadline.
  */
-async function createBacking(config: Config, log: Logger): Promise<Backing> {
-  return withDeadline(await connectBacking(config, log), log);
+async function createBacking(config: Config, log: Logger, users: UserRepository): Promise<Backing> {
+  return withDeadline(await connectBacking(config, log, users), log);
 }
 
-async function connectBacking(config: Config, log: Logger): Promise<Backing> {
+async function connectBacking(config: Config, log: Logger, users: UserRepository): Promise<Backing> {
   const namespace = config.sessionNamespace;
   switch (config.sessionStore) {
     case 'memory':
@@ -49,6 +50,8 @@ async function connectBacking(config: Config, log: Logger): Promise<Backing> {
         pruneSeconds: config.sessionPruneSeconds,
         log,
       });
+    case 'memcached':
+      return createMemcachedBacking({ servers: config.memcachedServers, namespace, users, log });
     case 'cookie':
       throw new Error('cookie-lab: the cookie store has no server-side backing');
   }
@@ -75,6 +78,6 @@ export async function createSessionStore({
     });
   }
   // The same cookie name, flags, keys and lifetimes: only where the session lives changes.
-  const backing = await createBacking(config, log);
+  const backing = await createBacking(config, log, users);
   return createServerSideStore({ backing, secrets, flags, users, log, now, ...lifetimes });
 }

@@ -10,8 +10,12 @@ export interface SessionUser {
   issuedAt: number;
 }
 
-/** Why a session cookie that was sent is not a session. Never more detail than this. */
-export type RejectionReason = 'invalid' | 'expired_idle' | 'expired_absolute' | 'revoked';
+/**
+ * Why a session cookie that was sent is not a session. Never more detail than this.
+ * `unknown_session`: a well-signed id that names no stored record (logged out, expired and
+ * deleted, evicted by Memcached); only server-side stores say it.
+ */
+export type RejectionReason = 'invalid' | 'expired_idle' | 'expired_absolute' | 'revoked' | 'unknown_session';
 
 /** What the server read from this request's session, for GET /api/session. */
 export interface SessionReport {
@@ -31,7 +35,7 @@ export interface SessionReport {
 
 /** What a store would do with a cookie value pasted from elsewhere (the replay lab). */
 export type ReplayVerdict =
-  { accepted: true; username: string } | { accepted: false; reason: RejectionReason | 'unknown_session' };
+  { accepted: true; username: string } | { accepted: false; reason: RejectionReason };
 
 /**
  * What a route may ask of the session, whichever store keeps it. Routes call these and

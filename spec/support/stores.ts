@@ -2,20 +2,29 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createClient } from 'redis';
 import { storeKinds, type StoreKind } from '../../server/config.ts';
+import { statsOfAll } from '../../server/sessions/server-side/memcached.ts';
+import { dumpKeys } from '../../server/sessions/server-side/memcached-dump.ts';
+import { memcachedClient } from './memcached.ts';
 
 // One spec suite, every store: forEachStore() runs a describe once per SESSION_STORE.
-// Redis and PostgreSQL are the real services on 127.0.0.1. Without them a local run marks
+// Redis, PostgreSQL and Memcached are the real services on 127.0.0.1. Without them a local run marks
 // those suites pending and says why; under CI=true a missing service fails the run.
 
-export const serverSideKinds = ['memory', 'redis', 'postgres'] as const satisfies readonly StoreKind[];
+export const serverSideKinds = [
+  'memory',
+  'redis',
+  'postgres',
+  'memcached',
+] as const satisfies readonly StoreKind[];
 
 export const specRedisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const specDatabaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const specMemcachedServers = process.env.MEMCACHED_SERVERS ?? '127.0.0.1:11211';
 
-/** Every name this run creates in Redis or PostgreSQL starts with this, so parallel runs never meet. */
+/** Every name this run creates in Redis, PostgreSQL or Memcached starts with this, so parallel runs never meet. */
 const runPrefix = `cl_spec_${process.pid}_${randomBytes(3).toString('hex')}`;
 let namespaces = 0;
-const used = { redis: false, postgres: false };
+const used = { redis: false, postgres: false, memcached: false };
 
 export interface StoreUnderTest {
   kind: StoreKind;
@@ -30,11 +39,13 @@ function envFor(kind: StoreKind, extra: Record<string, string>): Record<string, 
   const namespace = `${runPrefix}_${++namespaces}`;
   if (kind === 'redis') used.redis = true;
   if (kind === 'postgres') used.postgres = true;
+  if (kind === 'memcached') used.memcached = true;
   return {
     SESSION_STORE: kind,
     SESSION_NAMESPACE: namespace,
     REDIS_URL: specRedisUrl,
     DATABASE_URL: specDatabaseUrl,
+    MEMCACHED_SERVERS: specMemcachedServers,
     ...extra,
   };
 }
@@ -69,6 +80,18 @@ async function postgresProblem(): Promise<string | null> {
   }
 }
 
+async function memcachedProblem(): Promise<string | null> {
+  const client = memcachedClient(specMemcachedServers);
+  try {
+    await statsOfAll(client);
+    return null;
+  } catch (error) {
+    return `Memcached does not answer at ${specMemcachedServers} (${(error as Error).message})`;
+  } finally {
+    client.close();
+  }
+}
+
 const probes = new Map<StoreKind, Promise<string | null>>();
 
 /** Why this store's suite cannot run here, or null when its service answers. Asked once per run. */
@@ -76,7 +99,13 @@ export function serviceProblem(kind: StoreKind): Promise<string | null> {
   if (!probes.has(kind)) {
     probes.set(
       kind,
-      kind === 'redis' ? redisProblem() : kind === 'postgres' ? postgresProblem() : Promise.resolve(null),
+      kind === 'redis'
+        ? redisProblem()
+        : kind === 'postgres'
+          ? postgresProblem()
+          : kind === 'memcached'
+            ? memcachedProblem()
+            : Promise.resolve(null),
     );
   }
   return probes.get(kind)!;
@@ -95,7 +124,9 @@ export function forEachStore(
       before(async function () {
         const problem = await serviceProblem(kind);
         if (!problem) return;
-        const start = kind === 'redis' ? 'redis-server' : 'pg_ctlcluster';
+        const start = { redis: 'redis-server', postgres: 'pg_ctlcluster', memcached: 'memcached -d' }[
+          kind as 'redis' | 'postgres' | 'memcached'
+        ];
         if (process.env.CI === 'true') {
           throw new Error(`CI=true needs every store: ${problem}. .ci/run starts it (${start}).`);
         }
@@ -123,6 +154,14 @@ export async function redisKeys(namespace: string, pattern = '*'): Promise<strin
   } finally {
     client.destroy();
   }
+}
+
+/** Keys under a namespace on the spec's Memcached, from its LRU crawler (it has no SCAN). */
+export async function memcachedKeys(namespace: string, prefix = ''): Promise<string[]> {
+  const keys = await Promise.all(
+    specMemcachedServers.split(',').map((server) => dumpKeys(server, `${namespace}:${prefix}`, 5_000)),
+  );
+  return keys.flat().sort();
 }
 
 /** Runs one query against the spec database with a connection of its own. */
@@ -153,5 +192,12 @@ after(async function () {
       [`${runPrefix}%`],
     );
     for (const { name } of tables) await sql(`DROP TABLE IF EXISTS ${name}`);
+  }
+  if (used.memcached && !(await serviceProblem('memcached'))) {
+    const client = memcachedClient(specMemcachedServers);
+    for (const server of specMemcachedServers.split(',')) {
+      for (const key of await dumpKeys(server, `${runPrefix}_`, 5_000)) await client.delete(key);
+    }
+    client.close();
   }
 });

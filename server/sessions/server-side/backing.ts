@@ -3,7 +3,7 @@ import type { UserIndex } from './user-index.ts';
 
 /** What a server-side store kind brings: express-session's store, its per-user index, its health. */
 export interface Backing {
-  readonly kind: 'memory' | 'redis' | 'postgres';
+  readonly kind: 'memory' | 'redis' | 'postgres' | 'memcached';
   readonly store: Store;
   readonly index: UserIndex;
   /**

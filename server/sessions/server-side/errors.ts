@@ -5,8 +5,9 @@ import { HttpError } from '../../http/errors.ts';
  * as one line and exits 1: a server that cannot keep sessions should not pretend to run.
  */
 export class StoreUnreachableError extends Error {
-  constructor(variable: string, url: string, cause: unknown) {
-    super(`${variable}: cannot reach ${redactUrl(url)} (${reasonOf(cause)})`);
+  /** `shown` replaces the redacted URL for a value that is not a URL (MEMCACHED_SERVERS' host:port list). */
+  constructor(variable: string, url: string, cause: unknown, shown = redactUrl(url)) {
+    super(`${variable}: cannot reach ${shown} (${reasonOf(cause)})`);
     this.name = 'StoreUnreachableError';
   }
 }

@@ -7,6 +7,12 @@ declare module 'express-session' {
   interface SessionData {
     userId: string;
     username: string;
+    /**
+     * The user's session version at login, as in the cookie store's payload: a bump of the
+     * user record's version (logout-all, a new password) ends the session on its next read.
+     * Memcached's logout-all relies on it alone; the other stores also delete the records.
+     */
+    version: number;
     /** Login time, ms since the epoch: the absolute lifetime counts from here. */
     issuedAt: number;
     /** Last time the record was written for activity: the idle window counts from here. */
@@ -16,7 +22,10 @@ declare module 'express-session' {
   }
 }
 
-export type SessionFields = Pick<SessionData, 'userId' | 'username' | 'issuedAt' | 'lastSeenAt' | 'notes'>;
+export type SessionFields = Pick<
+  SessionData,
+  'userId' | 'username' | 'version' | 'issuedAt' | 'lastSeenAt' | 'notes'
+>;
 
 export interface Lifetimes {
   idleSeconds: number;
@@ -55,6 +64,7 @@ export function isUserSession(data: Partial<SessionData> | null | undefined): da
   return (
     typeof data?.userId === 'string' &&
     typeof data.username === 'string' &&
+    typeof data.version === 'number' &&
     typeof data.issuedAt === 'number' &&
     typeof data.lastSeenAt === 'number'
   );

@@ -56,6 +56,7 @@ export class ServerSideSession implements SessionPort {
       const session = Object.assign(req.session, {
         userId: user.id,
         username: user.username,
+        version: user.sessionVersion,
         issuedAt: now,
         lastSeenAt: now,
       });

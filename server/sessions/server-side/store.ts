@@ -38,9 +38,13 @@ export function createServerSideStore(options: ServerSideOptions): SessionStore 
     cookie: { path: '/', httpOnly: true, sameSite: 'lax', secure: flags.secure },
   });
 
-  /** Why the record this request points at is over, or null; the user check is the deleted-account case. */
-  const verdict = (data: SessionFields & { userId: string }): RejectionReason | null =>
-    expiryOf(data, options, now()) ?? (users.findById(data.userId) ? null : 'revoked');
+  /**
+   * Why the record this request points at is over, or null. A deleted user, or a version
+   * the user record has moved past (logout-all, a new password), is `revoked`.
+   */
+  const verdict = (data: SessionFields): RejectionReason | null =>
+    expiryOf(data, options, now()) ??
+    (users.findById(data.userId)?.sessionVersion === data.version ? null : 'revoked');
 
   async function settle(req: Request, signed: SignedId): Promise<RejectionReason | null> {
     if (signed.state === 'invalid') {
@@ -52,9 +56,9 @@ export function createServerSideStore(options: ServerSideOptions): SessionStore 
     const data = req.session;
     if (signed.state !== 'valid') return null;
     if (!isUserSession(data)) {
-      // Expired and deleted by the store, ended by a logout, or never ours: no session.
-      log.debug('session id not found in the store: no session');
-      return null;
+      // Expired and deleted by the store, ended by a logout, evicted by Memcached, or never
+      // ours: no session, and the reason says the store does not know this id.
+      return 'unknown_session';
     }
     const reason = verdict(data);
     if (reason) {
