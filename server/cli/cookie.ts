@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { createCookieCodec } from '../sessions/cookie/codec.ts';
-import { pastedCookieValue } from '../sessions/cookie/header.ts';
-import { sessionCookieName } from '../sessions/create-store.ts';
+import { cookieFlagsFor, pastedCookieValue } from '../sessions/cookie/header.ts';
+import { deadlinesOf, lifetimesOf } from '../sessions/lifetimes.ts';
 import { readSessionSecrets } from '../sessions/secret-file.ts';
 import { userFileShape } from '../users/user.ts';
 import { usernameKey } from '../users/user.ts';
@@ -25,7 +25,7 @@ class CliError extends Error {}
 async function codecFor(config: Config) {
   const secrets = await readSessionSecrets(config);
   if (!secrets) throw new CliError('no key: set SESSION_SECRET, or start the server once to generate one');
-  return createCookieCodec(sessionCookieName(config), secrets);
+  return createCookieCodec(cookieFlagsFor(config).name, secrets);
 }
 
 async function decode(config: Config, raw: string | undefined): Promise<string> {
@@ -35,13 +35,13 @@ async function decode(config: Config, raw: string | undefined): Promise<string> 
     throw new CliError(
       'not a session cookie sealed with any key of SESSION_SECRET (tampered, truncated or foreign)',
     );
-  const idleMs = config.sessionIdleSeconds * 1000;
+  const { idle, absolute } = deadlinesOf(opened.sealedAt, opened.payload.issuedAt, lifetimesOf(config));
   return JSON.stringify(
     {
       payload: opened.payload,
       sealedAt: new Date(opened.sealedAt).toISOString(),
-      idleExpiresAt: new Date(opened.sealedAt + idleMs).toISOString(),
-      absoluteExpiresAt: new Date(opened.payload.issuedAt + config.sessionTtlSeconds * 1000).toISOString(),
+      idleExpiresAt: new Date(idle).toISOString(),
+      absoluteExpiresAt: new Date(absolute).toISOString(),
       keyIndex: opened.keyIndex,
     },
     null,
@@ -74,7 +74,7 @@ async function forge(config: Config, username: string | undefined): Promise<stri
   const now = Date.now();
   const payload = { userId: user.id, username: user.username, version: user.sessionVersion, issuedAt: now };
   const value = (await codecFor(config)).seal(payload, now, config.sessionIdleSeconds * 1000);
-  return `${sessionCookieName(config)}=${value}`;
+  return `${cookieFlagsFor(config).name}=${value}`;
 }
 
 async function main(argv: string[]): Promise<string> {

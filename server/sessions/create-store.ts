@@ -2,6 +2,8 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { UserRepository } from '../users/repository.ts';
 import { createCookieCodec } from './cookie/codec.ts';
+import { cookieFlagsFor } from './cookie/header.ts';
+import { lifetimesOf } from './lifetimes.ts';
 import { cacheOpenedCookies } from './cookie/opened-cache.ts';
 import { createCookieStore } from './cookie/store.ts';
 import type { SessionStore } from './port.ts';
@@ -19,13 +21,6 @@ export interface StoreDeps {
   users: UserRepository;
   log: Logger;
   now: () => number;
-}
-
-/** The cookie's name: the lesson's `session`, or `__Host-session` in production. */
-export function sessionCookieName(config: Config): string {
-  // __Host- makes the browser refuse the cookie unless it is Secure, Path=/ and has no
-  // Domain, so a sibling subdomain cannot plant or overwrite it.
-  return config.mode === 'production' ? '__Host-session' : 'session';
 }
 
 /**
@@ -65,8 +60,8 @@ export async function createSessionStore({
   log,
   now,
 }: StoreDeps): Promise<SessionStore> {
-  const flags = { name: sessionCookieName(config), secure: config.mode === 'production' };
-  const lifetimes = { idleSeconds: config.sessionIdleSeconds, ttlSeconds: config.sessionTtlSeconds };
+  const flags = cookieFlagsFor(config);
+  const lifetimes = lifetimesOf(config);
   if (config.sessionStore === 'cookie') {
     return createCookieStore({
       codec: cacheOpenedCookies(createCookieCodec(flags.name, secrets)),

@@ -1,5 +1,6 @@
 import type { Response } from 'express';
 import type { User } from '../../users/user.ts';
+import { deadlinesOf } from '../lifetimes.ts';
 import type { RejectionReason, SessionPort, SessionReport, SessionUser } from '../port.ts';
 import { checkBudget, cookieBudgetBytes, cookieBytes } from './budget.ts';
 import type { CookiePayload } from './codec.ts';
@@ -104,8 +105,7 @@ export class CookieSession implements SessionPort {
   }
 
   #deadlines(payload: CookiePayload, sealedAt: number) {
-    const idle = sealedAt + this.options.idleSeconds * 1000;
-    const absolute = payload.issuedAt + this.options.ttlSeconds * 1000;
+    const { idle, absolute } = deadlinesOf(sealedAt, payload.issuedAt, this.options);
     return { idle, absolute, expires: new Date(Math.min(idle, absolute)) };
   }
 }

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { activityDue } from '../lifetimes.ts';
 import type { SessionStore } from '../port.ts';
 import { attachSession } from '../port.ts';
 import { readCookie } from './header.ts';
@@ -14,8 +15,6 @@ export type { CookieStoreOptions } from './options.ts';
  * user record for the session version (revocation).
  */
 export function createCookieStore(options: CookieStoreOptions): SessionStore {
-  const quarterIdleMs = (options.idleSeconds * 1000) / 4;
-
   const middleware: RequestHandler = (req, res, next) => {
     const verified = verifyCookie(readCookie(req.headers.cookie, options.flags.name), options);
     if (verified.state === 'rejected') options.log.debug(`session cookie rejected: ${verified.reason}`);
@@ -26,7 +25,7 @@ export function createCookieStore(options: CookieStoreOptions): SessionStore {
       // active session, but only once a quarter of the idle window: most requests then
       // carry no Set-Cookie at all.
       const { opened } = verified;
-      if (opened.keyIndex > 0 || options.now() - opened.sealedAt >= quarterIdleMs) {
+      if (opened.keyIndex > 0 || activityDue(opened.sealedAt, options, options.now())) {
         try {
           session.write(opened.payload);
         } catch (error) {

@@ -1,3 +1,4 @@
+import { deadlinesOf, expiryOf } from '../lifetimes.ts';
 import type { RejectionReason } from '../port.ts';
 import type { OpenedCookie } from './codec.ts';
 import type { CookieStoreOptions } from './options.ts';
@@ -16,11 +17,9 @@ export function verifyCookie(value: string | undefined, options: CookieStoreOpti
   if (value === undefined || value === '') return { state: 'none' };
   const opened = options.codec.open(value);
   if (!opened) return { state: 'rejected', reason: 'invalid' };
-  const now = options.now();
   const { payload, sealedAt } = opened;
-  if (now >= payload.issuedAt + options.ttlSeconds * 1000)
-    return { state: 'rejected', reason: 'expired_absolute' };
-  if (now >= sealedAt + options.idleSeconds * 1000) return { state: 'rejected', reason: 'expired_idle' };
+  const expired = expiryOf(deadlinesOf(sealedAt, payload.issuedAt, options), options.now());
+  if (expired) return { state: 'rejected', reason: expired };
   // Reading the user record on every request is the server state that buys revocation:
   // logout-all, a new password or a deleted account bump or remove what this compares to.
   const user = options.users.findById(payload.userId);

@@ -1,4 +1,10 @@
 import type { SessionData } from 'express-session';
+import {
+  deadlinesOf as deadlinesFrom,
+  expiryOf as expiryAt,
+  type Deadlines,
+  type Lifetimes,
+} from '../lifetimes.ts';
 
 // What a server-side session record holds besides express-session's own `cookie` entry:
 // the same least-possible content as the cookie store's payload. Routes never see
@@ -27,24 +33,12 @@ export type SessionFields = Pick<
   'userId' | 'username' | 'version' | 'issuedAt' | 'lastSeenAt' | 'notes'
 >;
 
-export interface Lifetimes {
-  idleSeconds: number;
-  ttlSeconds: number;
-}
-
-export interface Deadlines {
-  idle: number;
-  absolute: number;
-}
-
+/** The record's deadlines, computed where every store computes them (lifetimes.ts). */
 export function deadlinesOf(
   fields: Pick<SessionData, 'issuedAt' | 'lastSeenAt'>,
   life: Lifetimes,
 ): Deadlines {
-  return {
-    idle: fields.lastSeenAt + life.idleSeconds * 1000,
-    absolute: fields.issuedAt + life.ttlSeconds * 1000,
-  };
+  return deadlinesFrom(fields.lastSeenAt, fields.issuedAt, life);
 }
 
 /** Why a stored session is over by the app's clock, or null while it still runs. */
@@ -53,10 +47,7 @@ export function expiryOf(
   life: Lifetimes,
   now: number,
 ): 'expired_idle' | 'expired_absolute' | null {
-  const { idle, absolute } = deadlinesOf(fields, life);
-  if (now >= absolute) return 'expired_absolute';
-  if (now >= idle) return 'expired_idle';
-  return null;
+  return expiryAt(deadlinesOf(fields, life), now);
 }
 
 /** Whether a partial record is one this app wrote: a user's session, not an empty shell. */

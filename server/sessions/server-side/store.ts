@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
 import { readCookie } from '../cookie/header.ts';
+import { activityDue } from '../lifetimes.ts';
 import { attachSession, type RejectionReason, type SessionStore } from '../port.ts';
 import { reasonOf, storeUnavailable } from './errors.ts';
 import type { ServerSideOptions } from './options.ts';
@@ -22,7 +23,6 @@ const pingTimeoutMs = 1_000;
  */
 export function createServerSideStore(options: ServerSideOptions): SessionStore {
   const { backing, flags, log, now, secrets, users } = options;
-  const quarterIdleMs = (options.idleSeconds * 1000) / 4;
 
   const expressSession = session({
     name: flags.name,
@@ -66,7 +66,7 @@ export function createServerSideStore(options: ServerSideOptions): SessionStore 
       await backing.index.remove(data.userId, signed.sid);
       return reason;
     }
-    if (signed.keyIndex > 0 || now() - data.lastSeenAt >= quarterIdleMs) {
+    if (signed.keyIndex > 0 || activityDue(data.lastSeenAt, options, now())) {
       // The write also sends a fresh Set-Cookie, signed with the newest key.
       stamp(data, options, now());
       await save(data);
