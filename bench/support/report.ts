@@ -1,3 +1,4 @@
+import { fairnessLine, fairnessTarget, type FairnessResult } from '../fairness.ts';
 import type { HashingResult } from '../hashing.ts';
 import type { LoginTiming } from '../login-timing.ts';
 import { formatHashingTable, judgeHashing } from './hashing-table.ts';
@@ -13,6 +14,7 @@ export interface BenchResults {
   loginCosts: LoginCost[];
   hashing: HashingResult;
   loginTiming: LoginTiming;
+  fairness: FairnessResult;
 }
 
 /** GET /api/me in cookie mode over the bare Express route, in the same run. */
@@ -62,6 +64,12 @@ function targetsTable(results: BenchResults): string {
       'within 10 %',
       timing.ratio.toFixed(3),
       verdict(timing.within10Percent),
+    ],
+    [
+      `another address's login while one floods with ${results.fairness.options.flooders} parallel logins, over idle (cost ${results.fairness.options.cost}, median)`,
+      `≤ ${fairnessTarget}×`,
+      x(results.fairness.ratio),
+      verdict(results.fairness.ratio <= fairnessTarget),
     ],
   ];
   return [
@@ -118,6 +126,7 @@ export function tables(results: BenchResults): Record<string, string> {
     stores: storesTable(results),
     logins: loginTable(results),
     storm: formatHashingTable(results.hashing),
+    fairness: fairnessLine(results.fairness),
     timing: `Unknown user ${t.unknownUserMedianMs.toFixed(1)} ms, wrong password ${t.wrongPasswordMedianMs.toFixed(1)} ms (median of ${t.count} each, cost ${t.bcryptCost}): ratio ${t.ratio.toFixed(3)}.`,
   };
 }
