@@ -8,6 +8,7 @@
 import { writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { writeBenchmarksDoc, writeStoreRow } from './docs.ts';
+import { measureFairness } from './fairness.ts';
 import { measureHashing } from './hashing.ts';
 import { measureLoginTiming } from './login-timing.ts';
 import { measureLoginCost } from './support/login-cost.ts';
@@ -39,6 +40,8 @@ async function main(): Promise<void> {
   const hashing = await measureHashing({ cost: 12, throughputSeconds: 6, probeSeconds: 4 });
   step('login timing: unknown user against wrong password');
   const loginTiming = await measureLoginTiming(15, { BCRYPT_COST: '12' });
+  step('login fairness: another address while one floods');
+  const fairness = await measureFairness();
   machine.loadAverage.end = loadavg()[0]!;
 
   const results: BenchResults = {
@@ -49,6 +52,7 @@ async function main(): Promise<void> {
     loginCosts,
     hashing,
     loginTiming,
+    fairness,
   };
   await writeFile('bench/results.json', JSON.stringify(results, null, 2) + '\n');
   await writeBenchmarksDoc(results);

@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import { createApp, type AppDeps } from './app.ts';
 import type { Config } from './config.ts';
+import { createHashTurns, hashesPerAddress } from './http/hash-turns.ts';
 import { createLoginThrottle } from './http/login-throttle.ts';
 import { throttleRegistrations } from './http/registration-throttle.ts';
 import type { Logger } from './log.ts';
@@ -33,6 +34,8 @@ export async function boot(config: Config, log: Logger, now: () => number = Date
     const throttle = {
       login: createLoginThrottle(config.limits),
       registrations: throttleRegistrations(config.limits),
+      // As many hashes at once as the pool has threads (bcryptjs on the main thread: one).
+      hashTurns: createHashTurns(Math.max(1, config.hashWorkers), hashesPerAddress),
     };
     const deps: AppDeps = { config, users, hasher, store, log, now, throttle };
     return {

@@ -24,6 +24,10 @@ export interface StoresResult {
   headers: TargetFigures;
   /** The whole cookie-mode app answering without a cookie: the cost of everything but the session. */
   noSession: TargetFigures;
+  /** The bare route behind helmet() with its default headers, and no session at all. */
+  helmet: TargetFigures;
+  /** The client-sessions middleware alone reading its cookie, as the course uses it. */
+  clientSessions: TargetFigures;
   stores: StoreFigures[];
 }
 
@@ -70,6 +74,15 @@ async function backingBytes(kind: StoreKind): Promise<number | null> {
   return null;
 }
 
+/** The `session=…` cookie of the client-sessions yardstick. */
+async function yardstickCookie(url: string): Promise<string> {
+  const res = await fetch(`${url}/client-sessions`, { method: 'POST' });
+  await res.arrayBuffer();
+  const line = res.headers.getSetCookie().find((header) => header.startsWith('session='));
+  if (!line) throw new Error(`the client-sessions yardstick answered ${res.status} without a cookie`);
+  return line.slice(0, line.indexOf(';'));
+}
+
 /** GET /api/me in every store against the bare route, then memory after many sessions. */
 export async function measureStores(options: StoresOptions): Promise<StoresResult> {
   const bare = await startBareServer();
@@ -84,8 +97,16 @@ export async function measureStores(options: StoresOptions): Promise<StoresResul
       targets.push({ name: store.kind, url: `${server.url}/api/me`, headers: { cookie }, pid: server.pid });
     }
     const cookieServer = servers.get('cookie')!;
+    const clientSessionsCookie = await yardstickCookie(bare.url);
     const extra: Target[] = [
       { name: 'headers', url: `${bare.url}/api/headers`, headers: {}, pid: bare.pid },
+      { name: 'helmet', url: `${bare.url}/helmet`, headers: {}, pid: bare.pid },
+      {
+        name: 'client-sessions',
+        url: `${bare.url}/client-sessions`,
+        headers: { cookie: clientSessionsCookie },
+        pid: bare.pid,
+      },
       {
         name: 'no-session',
         url: `${cookieServer.url}/api/session/status`,
@@ -117,6 +138,8 @@ export async function measureStores(options: StoresOptions): Promise<StoresResul
       bare: measured.yardstick,
       headers: byName.get('headers')!,
       noSession: byName.get('no-session')!,
+      helmet: byName.get('helmet')!,
+      clientSessions: byName.get('client-sessions')!,
       stores,
     };
   } finally {

@@ -6,8 +6,8 @@ import { route } from '../http/methods.ts';
 import { passwordProblem } from '../passwords/policy.ts';
 import { sessionOf } from '../sessions/port.ts';
 import { UsernameTakenError } from '../users/repository.ts';
-import { passwordCheck } from './check-password.ts';
 import type { AppDeps } from './deps.ts';
+import { passwords } from './passwords.ts';
 import { requireUser } from './require-user.ts';
 import { loginBody, registerBody } from './schemas.ts';
 
@@ -23,8 +23,8 @@ const clearSiteCookies = (res: Response) => res.setHeader('Clear-Site-Data', '"c
 
 /** Register, log in, log out: mounted under /api. */
 export function authRoutes(deps: AppDeps): Router {
-  const { users, hasher, throttle } = deps;
-  const checkPassword = passwordCheck(deps);
+  const { users, throttle } = deps;
+  const passwordWork = passwords(deps);
   const router = Router();
   route(router, '/register', {
     POST: [
@@ -34,7 +34,7 @@ export function authRoutes(deps: AppDeps): Router {
         const problem = passwordProblem(password);
         if (problem) throw new HttpError(400, 'invalid_password', problem);
         if (users.findByUsername(username)) throw usernameTaken();
-        const passwordHash = await hasher.hash(password);
+        const passwordHash = await passwordWork.hash(req, password);
         try {
           // Answered only after the write reached the file: a 201 is never lost on restart.
           const user = await users.create(username, passwordHash);
@@ -53,7 +53,7 @@ export function authRoutes(deps: AppDeps): Router {
       // Counted as a failure unless it succeeds (429 once the account or the address has
       // failed too often); an unknown user is compared against a dummy hash: same work,
       // same time.
-      const valid = await checkPassword(req, username, password, user?.passwordHash);
+      const valid = await passwordWork.check(req, username, password, user?.passwordHash);
       if (!user || !valid) throw invalidCredentials();
       await sessionOf(req).start(user);
       res.json({ message: `Welcome ${user.username}!` });

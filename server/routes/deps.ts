@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { Config } from '../config.ts';
+import type { HashTurns } from '../http/hash-turns.ts';
 import type { LoginThrottle } from '../http/login-throttle.ts';
 import type { Logger } from '../log.ts';
 import type { PasswordHasher } from '../passwords/hasher.ts';
@@ -14,6 +15,6 @@ export interface AppDeps {
   store: SessionStore;
   log: Logger;
   now: () => number;
-  /** Brute-force throttles: they keep counts, so one pair per app. */
-  throttle: { login: LoginThrottle; registrations: RequestHandler };
+  /** Brute-force throttles and the hashing turns: they keep counts, so one set per app. */
+  throttle: { login: LoginThrottle; registrations: RequestHandler; hashTurns: HashTurns };
 }
