@@ -66,6 +66,7 @@ describe('the store deadline', () => {
       heldBacking(new HeldStore(), { ping: true }),
       createLogger('silent'),
       deadlineMs,
+      deadlineMs,
     );
     const outcome = (promise: Promise<unknown>) =>
       promise.then(
