@@ -40,7 +40,10 @@ export function statsOfAll(client: memjs.Client): Promise<Record<string, string>
  * an expiry that ends with the session. Memcached may also drop it sooner: under memory
  * pressure it evicts the least recently used items, live sessions included, and a restart
  * loses everything. It keeps no list of a user's keys, so logout-all bumps the user's
- * session version instead, as the cookie store does.
+ * session version instead, as the cookie store does. With several servers each key lives
+ * on one (memjs hashes it); one that fails makes the store "lost", 503 for everybody,
+ * until every server answers again: a partial store would log out a share of the users
+ * at random, which is harder to see than an outage.
  */
 export async function createMemcachedBacking({
   servers,
