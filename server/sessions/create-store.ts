@@ -6,6 +6,7 @@ import { cacheOpenedCookies } from './cookie/opened-cache.ts';
 import { createCookieStore } from './cookie/store.ts';
 import type { SessionStore } from './port.ts';
 import type { Backing } from './server-side/backing.ts';
+import { withDeadline } from './server-side/deadline.ts';
 import { createMemcachedBacking } from './server-side/memcached.ts';
 import { createMemoryBacking } from './server-side/memory.ts';
 import { createPostgresBacking } from './server-side/postgres.ts';
@@ -27,8 +28,15 @@ export function sessionCookieName(config: Config): string {
   return config.mode === 'production' ? '__Host-session' : 'session';
 }
 
-/** The service behind a server-side store; Redis, PostgreSQL and Memcached must answer before start-up goes on. */
+/**
+ * The service behind a server-side store; Redis, PostgreSQL and Memcached must answer before
+ * start-up goes on. Whichever it is, every call to it is bounded by withDeadline.
+ */
 async function createBacking(config: Config, log: Logger, users: UserRepository): Promise<Backing> {
+  return withDeadline(await connectBacking(config, log, users), log);
+}
+
+async function connectBacking(config: Config, log: Logger, users: UserRepository): Promise<Backing> {
   const namespace = config.sessionNamespace;
   switch (config.sessionStore) {
     case 'memory':
