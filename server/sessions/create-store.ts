@@ -24,8 +24,8 @@ export interface StoreDeps {
 }
 
 /**
- * The service behind a server-side store; Redis, PostgreSQL and Memcached must answer before start-up
- * goes on. Whichever it is, every call to it is bounded by withDeadline.
+ * The service behind a server-side store; Redis, PostgreSQL and Memcached must answer before
+ * start-up goes on. Whichever it is, every call to it is bounded by withDeadline.
  */
 async function createBacking(config: Config, log: Logger, users: UserRepository): Promise<Backing> {
   return withDeadline(await connectBacking(config, log, users), log);

@@ -44,7 +44,7 @@ describe('the session in Memcached', function () {
 
   it("counts one namespace's keys with the LRU crawler, even four counts at once (it answers BUSY to all but one)", async () => {
     const client = memcachedClient(memcached!.servers);
-    for (let i = 0; i < 20_000; i += 500) {
+    for (let i = 0; i < 5_000; i += 500) {
       await Promise.all(
         Array.from({ length: 500 }, (_, j) => client.set(`${namespace}:sess:${i + j}`, 'x', {})),
       );
@@ -52,7 +52,9 @@ describe('the session in Memcached', function () {
     await client.set('another_app:sess:1', 'x', {});
     client.close();
     const counts = await Promise.all(Array.from({ length: 4 }, () => lab!.deps.store.storedSessions()));
-    expect(counts).to.deep.equal([20_000, 20_000, 20_000, 20_000]);
+    // Not a snapshot: memcached's LRU maintainer moves items between the lists the crawler
+    // walks, so a dump can miss one moved meanwhile (seen once: 19,999 of 20,000 keys).
+    for (const count of counts) expect(count).to.be.within(4_990, 5_000);
   });
 
   it('writes nothing for a read: 20 GET /api/me, no set and no touch, until a quarter of the idle window', async () => {

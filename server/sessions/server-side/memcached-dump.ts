@@ -8,7 +8,8 @@ const busyRetryMs = 50;
  * The keys one Memcached server holds that start with `prefix`, from its LRU crawler
  * (`lru_crawler metadump all`, text protocol: memjs speaks only the binary one). The
  * crawler walks every item on the server, so this is for counting (storedSessions, specs,
- * benches), never for a request: Memcached has no index to ask instead.
+ * benches), never for a request: Memcached has no index to ask instead. Not a snapshot:
+ * items the LRU maintainer moves during the walk can be missed.
  */
 export async function dumpKeys(server: string, prefix: string, timeoutMs: number): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
@@ -49,7 +50,8 @@ function dumpOnce(server: string, prefix: string, timeoutMs: number): Promise<st
       const keys = [...text.matchAll(/^key=(\S+)/gm)]
         .map((match) => decodeURIComponent(match[1]!))
         .filter((key) => key.startsWith(prefix));
-      resolve(keys);
+      // An item moved between LRU lists during the walk may be listed twice (or missed).
+      resolve([...new Set(keys)]);
     });
     socket.connect(port, host, () => socket.write('lru_crawler metadump all\r\n'));
   });

@@ -12,19 +12,18 @@ type Callback = (error?: unknown) => void;
  * else: no `touch` (express-session would call it on every request that changed nothing,
  * a write per read; the adapter rewrites the record once a quarter of the idle window
  * instead), no `all`, `length` or `clear` (Memcached cannot list the keys of one app).
- * `bounded` puts the project's deadline on every call.
+ * withDeadline (deadline.ts) bounds every call, as for every store.
  */
 export class MemcachedStore extends session.Store {
   constructor(
     private readonly client: memjs.Client,
     private readonly prefix: string,
-    private readonly bounded: <T>(work: Promise<T>) => Promise<T>,
   ) {
     super();
   }
 
   override get(sid: string, callback: (error: unknown, session?: SessionData | null) => void): void {
-    this.bounded(this.client.get(this.prefix + sid)).then(({ value }) => {
+    this.client.get(this.prefix + sid).then(({ value }) => {
       if (!value) return callback(null, null);
       let data: SessionData;
       try {
@@ -42,14 +41,11 @@ export class MemcachedStore extends session.Store {
     if (secondsLeft < 1) return this.destroy(sid, callback);
     const expires =
       secondsLeft > longestRelativeExpirySeconds ? Math.floor(Date.now() / 1000) + secondsLeft : secondsLeft;
-    this.bounded(this.client.set(this.prefix + sid, JSON.stringify(data), { expires })).then(
-      () => callback(),
-      callback,
-    );
+    this.client.set(this.prefix + sid, JSON.stringify(data), { expires }).then(() => callback(), callback);
   }
 
   override destroy(sid: string, callback: Callback = () => {}): void {
     // A key that is already gone (evicted, expired) answers false, not an error.
-    this.bounded(this.client.delete(this.prefix + sid)).then(() => callback(), callback);
+    this.client.delete(this.prefix + sid).then(() => callback(), callback);
   }
 }
