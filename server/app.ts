@@ -2,6 +2,7 @@ import express, { Router, type Express } from 'express';
 import { jsonBody } from './http/body.ts';
 import { errorHandler, notFound } from './http/errors.ts';
 import { labPage } from './http/lab-page.ts';
+import { labWire } from './http/lab-wire.ts';
 import { noStore } from './http/no-store.ts';
 import { refuseCrossSite } from './http/refuse-cross-site.ts';
 import { requireHttps } from './http/require-https.ts';
@@ -37,6 +38,8 @@ export function createApp(deps: AppDeps): Express {
       // Headers that apply to the page too come first.
       securityHeaders(production),
       noStore,
+      // The lab's header report rides on every answer, the page's files included.
+      ...(deps.config.labEnabled ? [labWire] : []),
       // The page's files need no body parsing and no session: they come before both.
       labPage(),
       // Refusals next, so a refused request is never parsed and never gets a cookie.

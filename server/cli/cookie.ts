@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { createCookieCodec } from '../sessions/cookie/codec.ts';
 import { pastedCookieValue } from '../sessions/cookie/header.ts';
+import { forgeValue, readOpened } from '../sessions/cookie/leaked-key.ts';
 import { sessionCookieName } from '../sessions/create-store.ts';
 import { readSessionSecrets } from '../sessions/secret-file.ts';
 import { userFileShape } from '../users/user.ts';
@@ -35,18 +36,11 @@ async function decode(config: Config, raw: string | undefined): Promise<string> 
     throw new CliError(
       'not a session cookie sealed with any key of SESSION_SECRET (tampered, truncated or foreign)',
     );
-  const idleMs = config.sessionIdleSeconds * 1000;
-  return JSON.stringify(
-    {
-      payload: opened.payload,
-      sealedAt: new Date(opened.sealedAt).toISOString(),
-      idleExpiresAt: new Date(opened.sealedAt + idleMs).toISOString(),
-      absoluteExpiresAt: new Date(opened.payload.issuedAt + config.sessionTtlSeconds * 1000).toISOString(),
-      keyIndex: opened.keyIndex,
-    },
-    null,
-    2,
-  );
+  const { format: _format, ...reading } = readOpened(opened, {
+    idleSeconds: config.sessionIdleSeconds,
+    ttlSeconds: config.sessionTtlSeconds,
+  });
+  return JSON.stringify(reading, null, 2);
 }
 
 async function forge(config: Config, username: string | undefined): Promise<string> {
@@ -63,9 +57,7 @@ async function forge(config: Config, username: string | undefined): Promise<stri
     (candidate) => usernameKey(candidate.username) === usernameKey(username),
   );
   if (!user) throw new CliError(`no user named ${username} in ${config.dbFile}`);
-  const now = Date.now();
-  const payload = { userId: user.id, username: user.username, version: user.sessionVersion, issuedAt: now };
-  const value = (await codecFor(config)).seal(payload, now, config.sessionIdleSeconds * 1000);
+  const value = forgeValue(await codecFor(config), user, Date.now(), config.sessionIdleSeconds);
   return `${sessionCookieName(config)}=${value}`;
 }
 

@@ -2,8 +2,10 @@ import { Router, type Request } from 'express';
 import { HttpError } from '../http/errors.ts';
 import { parseBody } from '../http/body.ts';
 import { route } from '../http/methods.ts';
+import { cookieBudgetBytes } from '../sessions/cookie/budget.ts';
 import { sessionOf, type SessionPort, type SessionReport } from '../sessions/port.ts';
 import type { AppDeps } from './deps.ts';
+import { leakedKeyLabEnabled } from './lab.ts';
 import { notesBody } from './schemas.ts';
 
 /**
@@ -40,6 +42,9 @@ export function sessionRoutes({ config }: AppDeps, router: Router = Router()): R
         ...(user ? { username: user.username } : {}),
         ...(reason ? { reason } : {}),
         labEnabled: config.labEnabled,
+        leakedKeyLab: leakedKeyLabEnabled(config),
+        // What a browser keeps of one cookie, for the page's bars before any session exists.
+        cookieLimit: cookieBudgetBytes,
       });
     },
   });
