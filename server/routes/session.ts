@@ -28,7 +28,7 @@ function ownSession(req: Request): { session: SessionPort; report: SessionReport
 }
 
 /** Your session as the server reads it, and a note to watch it grow. */
-export function sessionRoutes({ config }: AppDeps, router: Router = Router()): Router {
+export function sessionRoutes({ config, store }: AppDeps, router: Router = Router()): Router {
   // Always 200, logged in or not: a page learns its state here without provoking a 401
   // (which browsers print as a console error on every page load). It says no more than
   // GET /api/me and the 401 of GET /api/session already say to the same browser.
@@ -41,6 +41,8 @@ export function sessionRoutes({ config }: AppDeps, router: Router = Router()): R
         authenticated: user !== null,
         ...(user ? { username: user.username } : {}),
         ...(reason ? { reason } : {}),
+        // Which store runs, as GET /healthz says too: the page words its sentences by it.
+        store: store.kind,
         labEnabled: config.labEnabled,
         leakedKeyLab: leakedKeyLabEnabled(config),
         // What a browser keeps of one cookie, for the page's bars before any session exists.
