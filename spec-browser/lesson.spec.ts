@@ -4,22 +4,6 @@ import { jarSession, openLab, registerAndLogin, waitForText, type LabPage } from
 import { labSuite } from './support/lab-suite.ts';
 import { shoot } from './support/screenshots.ts';
 
-/** Registers an account from the page's own origin, without touching the form. */
-async function registerOnly(page: Page, username: string, password: string): Promise<void> {
-  const status = await page.evaluate(
-    async (body) =>
-      (
-        await fetch('/api/register', {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify(body),
-        })
-      ).status,
-    { username, password },
-  );
-  expect(status).to.equal(201);
-}
-
 /** The rows of panel 2's anatomy table, as [part, bytes, value]. */
 async function anatomyRows(page: Page): Promise<string[][]> {
   return page
