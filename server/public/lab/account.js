@@ -47,6 +47,8 @@ export function accountPanel({ refresh }) {
       if (!res.ok) return say(result, `GET /api/me: ${res.status}. ${problem(res)}`, 'error');
       me.textContent = JSON.stringify(res.body, null, 2);
       say(result, `GET /api/me: the server read your cookie and says you are ${res.body.username}.`);
+      // The request may have pushed the idle deadline back: panel 2 shows the new one.
+      await refresh();
     }),
   );
 

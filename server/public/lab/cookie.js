@@ -1,7 +1,7 @@
 // Panel 2: the session as the server read it: the cookie's parts, the payload or the stored
 // record, live countdowns, and what this page's own script can read of it (nothing: HttpOnly).
 import { inCookie } from './api.js';
-import { byId, formatLeft, formatNumber, formatTime } from './dom.js';
+import { byId, formatLeft, formatNumber, formatTime, formatWhen } from './dom.js';
 import { renderMeters } from './meters.js';
 
 const shownNoteCharacters = 40;
@@ -99,9 +99,9 @@ export function cookiePanel({ refresh }) {
   // Asks the server once per deadline that passed, so it can say the session ended.
   let refreshedAt = '';
 
-  function endedSentence(idleMs, absoluteMs) {
+  function endedSentence(ended, idleMs, absoluteMs) {
     const idleFirst = idleMs <= absoluteMs;
-    const at = formatTime(idleFirst ? report.idleExpiresAt : report.absoluteExpiresAt);
+    const at = formatTime(idleFirst ? ended.idleExpiresAt : ended.absoluteExpiresAt);
     const which = idleFirst
       ? 'idle expiry (the session went unused)'
       : 'absolute expiry (however active you were)';
@@ -119,9 +119,13 @@ export function cookiePanel({ refresh }) {
     const deadlines = report.idleExpiresAt + report.absoluteExpiresAt;
     if (Math.min(idleMs, absoluteMs) <= 0 && refreshedAt !== deadlines) {
       refreshedAt = deadlines;
-      ended.textContent = endedSentence(idleMs, absoluteMs);
-      ended.dataset.tone = 'warn';
-      void refresh();
+      const over = report;
+      // Only the server knows whether activity elsewhere pushed the idle deadline back.
+      void refresh().then(({ report: now }) => {
+        if (now) return;
+        ended.textContent = endedSentence(over, idleMs, absoluteMs);
+        ended.dataset.tone = 'warn';
+      });
     }
   }
   setInterval(tick, 1000);
@@ -144,7 +148,7 @@ export function cookiePanel({ refresh }) {
     const sealed = report.cookie.format === 'sealed';
     byId('idle-note').textContent =
       `at ${formatTime(report.idleExpiresAt)} if unused; using the site pushes it back`;
-    byId('absolute-note').textContent = `at ${formatTime(report.absoluteExpiresAt)}, however active you are`;
+    byId('absolute-note').textContent = `at ${formatWhen(report.absoluteExpiresAt)}, however active you are`;
     byId('key-used').textContent = keySentence(report.keyIndex);
     renderAnatomy(report);
     byId('payload-title').textContent = sealed

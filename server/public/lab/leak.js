@@ -2,7 +2,7 @@
 // the lab API (never served in production), reads any cookie, mints one for any account,
 // then rotates the key: the only remedy, and it ends every session, genuine ones included.
 import { api, explainReason, inCookie, problem } from './api.js';
-import { byId, formatTime, once, say } from './dom.js';
+import { byId, formatTime, formatWhen, once, say } from './dom.js';
 
 function rotateLead(store) {
   if (inCookie(store)) {
@@ -29,7 +29,7 @@ function reading(body) {
     JSON.stringify(payload, null, 2),
     `issuedAt: ${formatTime(new Date(payload.issuedAt).toISOString())} (login)`,
     `sealedAt: ${formatTime(body.sealedAt)}`,
-    `idle expiry: ${formatTime(body.idleExpiresAt)}, absolute expiry: ${formatTime(body.absoluteExpiresAt)}`,
+    `idle expiry: ${formatTime(body.idleExpiresAt)}, absolute expiry: ${formatWhen(body.absoluteExpiresAt)}`,
   ].join('\n');
 }
 
