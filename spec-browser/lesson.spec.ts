@@ -64,7 +64,7 @@ for (const store of ['cookie', 'memory'] as const) {
           expect(rows.map((row) => row[0])).to.deep.equal(['prefix', 'id', 'signature']);
           expect(rows[1]).to.deep.equal(['id', String(sid.length), `${sid.slice(0, 8)}…`]);
           expect(await page.locator('#store-key').textContent()).to.equal(
-            `The store keeps your record under ${sid.slice(0, 8)}….`,
+            `The store, this server process’s memory, keeps your record under ${sid.slice(0, 8)}….`,
           );
           expect(await page.locator('#payload-title').textContent()).to.equal(
             'The record the store holds under that key',
@@ -159,8 +159,8 @@ for (const store of ['cookie', 'memory'] as const) {
       await page.reload();
       await page.locator('body[data-ready="true"]').waitFor({ state: 'attached' });
       await page.getByRole('button', { name: 'Who am I?' }).click();
-      const me = page.locator('#wire-log tbody tr').first();
-      await waitForText(me.locator('td').first(), /^GET \/api\/me → 200$/);
+      const me = page.locator('#wire-log tbody tr', { hasText: 'GET /api/me → 200' }).first();
+      await me.waitFor();
       expect(await me.locator('td').nth(1).textContent()).to.equal(
         `${header.toLocaleString('en')} bytes: session=${value.length}`,
       );
@@ -260,7 +260,8 @@ describe('live expiry in Chromium (SESSION_IDLE_SECONDS=5)', function () {
     try {
       const { page, context, errors } = tab;
       await registerAndLogin(page, { username: 'ida', password: 'idas password' });
-      await waitForText(page.locator('#idle-left'), /^in 0:0[0-4]$/);
+      await waitForText(page.locator('#idle-left'), /^in 0:0[1-3]$/);
+      await shoot(page.locator('#cookie .facts'), '2-expiring');
       await waitForText(page.locator('#idle-left'), /^now: the session has ended$/, 8_000);
       const ended = await waitForText(page.locator('#cookie-ended'), /^The session ended at/);
       expect(ended).to.match(/: idle expiry \(the session went unused\)\. .*\(expired_idle\)/);

@@ -76,7 +76,12 @@ function renderAnatomy(report) {
     'Parts that would let a script replay the cookie are shown by their first characters only: the server reports the cookie’s shape, never the cookie, or HttpOnly would be for nothing.';
   const storeKey = byId('store-key');
   storeKey.hidden = sealed;
-  storeKey.textContent = sealed ? '' : `The store keeps your record under ${cookie.storeKey}.`;
+  const where = { memory: 'this server process’s memory', redis: 'Redis', postgres: 'PostgreSQL' }[
+    report.store
+  ];
+  storeKey.textContent = sealed
+    ? ''
+    : `The store, ${where ?? report.store}, keeps your record under ${cookie.storeKey}.`;
 }
 
 function payloadNote(report) {
