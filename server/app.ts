@@ -2,6 +2,7 @@ import express, { Router, type Express } from 'express';
 import { jsonBody } from './http/body.ts';
 import { errorHandler, notFound } from './http/errors.ts';
 import { labPage } from './http/lab-page.ts';
+import { labWire } from './http/lab-wire.ts';
 import { noStore, noStoreWithCookie } from './http/no-store.ts';
 import { refuseCrossSite } from './http/refuse-cross-site.ts';
 import { requireHttps } from './http/require-https.ts';
@@ -53,6 +54,8 @@ export function createApp(deps: AppDeps): Express {
   // Headers that apply to the page too come first.
   app.use(securityHeaders(deps.config.mode === 'production'));
   app.use(noStoreWithCookie);
+  // The lab's header report rides on every answer, the page's files included.
+  if (deps.config.labEnabled) app.use(labWire);
   app.use('/api', apiRouter(deps));
   app.use(healthRoutes(deps));
   app.use(labPage());

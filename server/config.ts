@@ -50,9 +50,13 @@ export interface Config {
    * @default 600
    */
   sessionPruneSeconds: number;
-  /** Absolute lifetime of a session, in seconds, however active it is. @default 86400 */
+  /**
+   * Absolute lifetime of a session, in seconds, however active it is. At least
+   * minSessionSeconds (5 outside production, so a class can watch a session end).
+   * @default 86400
+   */
   sessionTtlSeconds: number;
-  /** A session unused for this many seconds ends. @default 1800 */
+  /** A session unused for this many seconds ends (same minimum). @default 1800 */
   sessionIdleSeconds: number;
   /** bcrypt work factor, 4..31. Each step doubles the time of a hash. @default 12 */
   bcryptCost: number;
@@ -117,6 +121,14 @@ export const minProductionBcryptCost = 10;
 const namespacePattern = /^[a-z][a-z0-9_]{0,39}$/;
 const maxHashWorkers = 256;
 const oneYearInSeconds = 365 * 24 * 60 * 60;
+/**
+ * The shortest SESSION_IDLE_SECONDS and SESSION_TTL_SECONDS. Five seconds lets a class
+ * watch both expiries on the lab page; production keeps a minute, since a real site that
+ * logs people out every few seconds is a misconfiguration, not a choice.
+ */
+export function minSessionSeconds(mode: RunMode): number {
+  return mode === 'production' ? 60 : 5;
+}
 
 type Env = Record<string, string | undefined>;
 
@@ -227,8 +239,9 @@ function limits(env: Env): BruteForceLimits {
 
 export function loadConfig(env: Env = process.env): Config {
   const mode = oneOf<RunMode>(env, 'NODE_ENV', ['development', 'production', 'test'], 'development');
-  const sessionTtlSeconds = integer(env, 'SESSION_TTL_SECONDS', 86_400, 60, oneYearInSeconds);
-  const sessionIdleSeconds = integer(env, 'SESSION_IDLE_SECONDS', 1_800, 60, oneYearInSeconds);
+  const shortest = minSessionSeconds(mode);
+  const sessionTtlSeconds = integer(env, 'SESSION_TTL_SECONDS', 86_400, shortest, oneYearInSeconds);
+  const sessionIdleSeconds = integer(env, 'SESSION_IDLE_SECONDS', 1_800, shortest, oneYearInSeconds);
   if (sessionIdleSeconds > sessionTtlSeconds) {
     throw new ConfigError(
       'SESSION_IDLE_SECONDS',

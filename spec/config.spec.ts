@@ -71,6 +71,37 @@ describe('configuration', () => {
     ).to.deep.equal(['cache-1.internal:1', '10.0.0.6:65535']);
   });
 
+  describe('the shortest session lifetimes', () => {
+    const production = { NODE_ENV: 'production', SESSION_SECRET: 'p'.repeat(32) };
+    for (const variable of ['SESSION_IDLE_SECONDS', 'SESSION_TTL_SECONDS'] as const) {
+      it(`accepts ${variable}=5 outside production, so a class can watch a session end`, () => {
+        const config = loadConfig({ SESSION_IDLE_SECONDS: '5', SESSION_TTL_SECONDS: '5', [variable]: '5' });
+        expect(config.sessionIdleSeconds).to.equal(5);
+        expect(config.sessionTtlSeconds).to.equal(5);
+      });
+      it(`refuses ${variable}=4 outside production`, () => {
+        expect(() =>
+          loadConfig({ SESSION_IDLE_SECONDS: '5', SESSION_TTL_SECONDS: '5', [variable]: '4' }),
+        ).to.throw(ConfigError, new RegExp(`^${variable}: must be between 5 and `));
+      });
+      it(`accepts ${variable}=60 in production`, () => {
+        const config = loadConfig({ ...production, SESSION_IDLE_SECONDS: '60', SESSION_TTL_SECONDS: '60' });
+        expect(config.sessionIdleSeconds).to.equal(60);
+        expect(config.sessionTtlSeconds).to.equal(60);
+      });
+      it(`refuses ${variable}=59 in production`, () => {
+        expect(() =>
+          loadConfig({
+            ...production,
+            SESSION_IDLE_SECONDS: '60',
+            SESSION_TTL_SECONDS: '60',
+            [variable]: '59',
+          }),
+        ).to.throw(ConfigError, new RegExp(`^${variable}: must be between 60 and `));
+      });
+    }
+  });
+
   it('reads the brute-force limits from the environment', () => {
     const { limits } = loadConfig({
       LOGIN_FAILURES_PER_ACCOUNT: '5',

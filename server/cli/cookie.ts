@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { createCookieCodec } from '../sessions/cookie/codec.ts';
 import { cookieFlagsFor, pastedCookieValue } from '../sessions/cookie/header.ts';
-import { deadlinesOf, lifetimesOf } from '../sessions/lifetimes.ts';
+import { forgeValue, readOpened } from '../sessions/cookie/leaked-key.ts';
+import { lifetimesOf } from '../sessions/lifetimes.ts';
 import { readSessionSecrets } from '../sessions/secret-file.ts';
 import { userFileShape } from '../users/user.ts';
 import { usernameKey } from '../users/user.ts';
@@ -35,18 +36,8 @@ async function decode(config: Config, raw: string | undefined): Promise<string> 
     throw new CliError(
       'not a session cookie sealed with any key of SESSION_SECRET (tampered, truncated or foreign)',
     );
-  const { idle, absolute } = deadlinesOf(opened.sealedAt, opened.payload.issuedAt, lifetimesOf(config));
-  return JSON.stringify(
-    {
-      payload: opened.payload,
-      sealedAt: new Date(opened.sealedAt).toISOString(),
-      idleExpiresAt: new Date(idle).toISOString(),
-      absoluteExpiresAt: new Date(absolute).toISOString(),
-      keyIndex: opened.keyIndex,
-    },
-    null,
-    2,
-  );
+  const { format: _format, ...reading } = readOpened(opened, lifetimesOf(config));
+  return JSON.stringify(reading, null, 2);
 }
 
 async function forge(config: Config, username: string | undefined): Promise<string> {
@@ -71,9 +62,7 @@ async function forge(config: Config, username: string | undefined): Promise<stri
     (candidate) => usernameKey(candidate.username) === usernameKey(username),
   );
   if (!user) throw new CliError(`no user named ${username} in ${config.dbFile}`);
-  const now = Date.now();
-  const payload = { userId: user.id, username: user.username, version: user.sessionVersion, issuedAt: now };
-  const value = (await codecFor(config)).seal(payload, now, config.sessionIdleSeconds * 1000);
+  const value = forgeValue(await codecFor(config), user, Date.now(), config.sessionIdleSeconds);
   return `${cookieFlagsFor(config).name}=${value}`;
 }
 

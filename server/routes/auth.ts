@@ -4,7 +4,7 @@ import { HttpError } from '../http/errors.ts';
 import { parseBody } from '../http/body.ts';
 import { route } from '../http/methods.ts';
 import { passwordProblem } from '../passwords/policy.ts';
-import { sessionOf } from '../sessions/port.ts';
+import { sessionOf, type SessionEnding } from '../sessions/port.ts';
 import { UsernameTakenError } from '../users/repository.ts';
 import type { AppDeps } from './deps.ts';
 import { passwords } from './passwords.ts';
@@ -16,6 +16,12 @@ const usernameTaken = () => new HttpError(409, 'username_taken', 'That username 
 // One answer for an unknown user and a wrong password, so that the login form does
 // not tell an attacker which usernames exist.
 const invalidCredentials = () => new HttpError(401, 'invalid_credentials', 'Incorrect username or password.');
+
+// What logout did, in the store's own terms; the route only picks the sentence.
+const loggedOut: Record<SessionEnding, string> = {
+  cookie_cleared: 'Logged out. This browser forgot its session cookie.',
+  record_deleted: 'Logged out. The server deleted this session, so every copy of its cookie is void too.',
+};
 
 // The browser drops every cookie of this origin, copies made by scripts included; the
 // cleared Set-Cookie alone only replaces ours.
@@ -65,11 +71,9 @@ export function authRoutes(deps: AppDeps): Router {
     '/logout',
     {
       POST: async (req, res) => {
-        await sessionOf(req).end();
+        const ending = await sessionOf(req).end();
         clearSiteCookies(res);
-        res.json({
-          message: 'Logged out. This browser forgot its session cookie.',
-        });
+        res.json({ message: loggedOut[ending] });
       },
     },
     {

@@ -32,3 +32,5 @@ export const deleteAccountBody = body({ password: anyPassword });
 export const notesBody = body({ text: text().max(10_000, 'is too long') });
 
 export const replayBody = body({ cookie: text().max(10_000, 'is too long') });
+
+export const forgeBody = body({ username: text().trim().min(1, 'is required').max(256, 'is too long') });

@@ -74,5 +74,6 @@ export async function createSessionStore({
   }
   // The same cookie name, flags, keys and lifetimes: only where the session lives changes.
   const backing = await createBacking(config, log, users);
-  return createServerSideStore({ backing, secrets, flags, users, log, now, ...lifetimes });
+  // Its own copy of the keys: the lab's rotation replaces them in place.
+  return createServerSideStore({ backing, secrets: [...secrets], flags, users, log, now, ...lifetimes });
 }

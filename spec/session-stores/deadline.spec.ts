@@ -27,6 +27,7 @@ function heldBacking(store: HeldStore, answers: { ping: boolean }): Backing {
     store,
     index: { add: () => new Promise(() => {}), remove: async () => {}, endAll: async () => 0 },
     isReady: () => true,
+    recordKey: (sid) => `held:${sid}`,
     count: () => new Promise(() => {}),
     ping: async () => answers.ping,
     close: async () => {},

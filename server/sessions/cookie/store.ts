@@ -3,6 +3,8 @@ import { activityDue } from '../lifetimes.ts';
 import type { SessionStore } from '../port.ts';
 import { attachSession } from '../port.ts';
 import { readCookie } from './header.ts';
+import { cookieLeakedKey } from './leaked-key.ts';
+import { cacheOpenedCookies } from './opened-cache.ts';
 import type { CookieStoreOptions } from './options.ts';
 import { CookieSession } from './session.ts';
 import { verifyCookie } from './verify.ts';
@@ -47,6 +49,7 @@ export function createCookieStore(options: CookieStoreOptions): SessionStore {
     },
     // Nothing to count: every session lives in some browser, out of the server's reach.
     storedSessions: async () => null,
+    leakedKey: cookieLeakedKey(options, cacheOpenedCookies),
     close: async () => {},
   };
 }

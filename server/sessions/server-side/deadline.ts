@@ -121,6 +121,8 @@ export function withDeadline(
   return {
     kind: inner.kind,
     store: new BoundedStore(),
+    // A name, computed here: nothing to bound.
+    recordKey: (sid) => inner.recordKey(sid),
     index,
     isReady() {
       if (!inner.isReady()) markLost('not connected');

@@ -66,6 +66,7 @@ export async function createMemcachedBacking({
   return {
     kind: 'memcached',
     store: new MemcachedStore(client, sessionPrefix),
+    recordKey: (sid) => sessionPrefix + sid,
     index: versionIndex(users),
     // memjs has no connection state to ask; a failed call tells withDeadline instead.
     isReady: () => true,

@@ -1,14 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
 import { readCookie } from '../cookie/header.ts';
+import { rotatedKeyBytes } from '../cookie/leaked-key.ts';
 import { activityDue } from '../lifetimes.ts';
-import { attachSession, type RejectionReason, type SessionStore } from '../port.ts';
+import { attachSession, type LeakedKey, type RejectionReason, type SessionStore } from '../port.ts';
 import { reasonOf, storeUnavailable } from './errors.ts';
 import type { ServerSideOptions } from './options.ts';
 import { destroy, load, save, stamp } from './record.ts';
 import { expiryOf, isUserSession, type SessionFields } from './session-data.ts';
 import { ServerSideSession } from './session.ts';
-import { readSignedId, type SignedId } from './signed-id.ts';
+import { readSignedId, signedIdValue, type SignedId } from './signed-id.ts';
 import { UnavailableSession } from './unavailable.ts';
 
 export type { ServerSideOptions } from './options.ts';
@@ -124,6 +126,29 @@ export function createServerSideStore(options: ServerSideOptions): SessionStore 
       return reason ? { accepted: false, reason } : { accepted: true, username: data.username };
     },
     storedSessions: () => backing.count(),
+    leakedKey: signedIdLeakedKey(flags.name, secrets),
     close: () => backing.close(),
+  };
+}
+
+/**
+ * What a leaked key buys against a server-side store: it signs any id, but the session is
+ * the record the id names, and a forger cannot guess one (express-session's ids are 24
+ * random bytes). Rotation empties `secrets` in place, the very array express-session and
+ * readSignedId read on each request, so the running server verifies with the new key alone.
+ */
+function signedIdLeakedKey(name: string, secrets: string[]): LeakedKey {
+  return {
+    name,
+    decode(value) {
+      const signed = readSignedId(value, secrets);
+      return signed.state === 'valid'
+        ? { format: 'signed-id', sid: signed.sid, keyIndex: signed.keyIndex }
+        : null;
+    },
+    forge: () => signedIdValue(randomBytes(24).toString('base64url'), secrets),
+    rotate() {
+      secrets.splice(0, secrets.length, randomBytes(rotatedKeyBytes).toString('base64url'));
+    },
   };
 }
