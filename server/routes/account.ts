@@ -14,8 +14,8 @@ const wrongPassword = () => new HttpError(401, 'invalid_credentials', 'That is n
 export function accountRoutes({ users, hasher }: AppDeps, router: Router = Router()): Router {
   // The session may outlive its user record only between two requests: a deleted or
   // revoked user has no session from the next request on.
-  const recordOf = (id: string) => {
-    const user = users.findById(id);
+  const recordOf = async (id: string) => {
+    const user = await users.findById(id);
     if (!user) throw notAuthenticated();
     return user;
   };
@@ -23,9 +23,9 @@ export function accountRoutes({ users, hasher }: AppDeps, router: Router = Route
   route(router, '/api/me', {
     GET: [
       requireUser,
-      (req, res) => {
+      async (req, res) => {
         const session = currentUser(req);
-        const user = recordOf(session.id);
+        const user = await recordOf(session.id);
         res.json({
           id: user.id,
           username: user.username,
@@ -38,7 +38,7 @@ export function accountRoutes({ users, hasher }: AppDeps, router: Router = Route
       requireUser,
       async (req, res) => {
         const { password } = parseBody(deleteAccountBody, req.body);
-        const user = recordOf(currentUser(req).id);
+        const user = await recordOf(currentUser(req).id);
         if (!(await hasher.verify(password, user.passwordHash))) throw wrongPassword();
         await sessionOf(req).endAll();
         await users.delete(user.id);
@@ -54,14 +54,14 @@ export function accountRoutes({ users, hasher }: AppDeps, router: Router = Route
         const { currentPassword, newPassword } = parseBody(changePasswordBody, req.body);
         const problem = passwordProblem(newPassword);
         if (problem) throw new HttpError(400, 'invalid_password', problem);
-        const user = recordOf(currentUser(req).id);
+        const user = await recordOf(currentUser(req).id);
         if (!(await hasher.verify(currentPassword, user.passwordHash))) throw wrongPassword();
         const updated = await users.changePassword(user.id, await hasher.hash(newPassword));
         if (!updated) throw notAuthenticated();
         // Every other session ends with the old password; this browser gets a fresh one.
         const session = sessionOf(req);
         await session.endAll();
-        await session.start(users.findById(user.id) ?? updated);
+        await session.start((await users.findById(user.id)) ?? updated);
         res.json({ message: 'Password changed; every other session of this account has ended.' });
       },
     ],

@@ -29,7 +29,7 @@ export function authRoutes({ users, hasher, throttle }: AppDeps, router: Router 
         const { username, password } = parseBody(registerBody, req.body);
         const problem = passwordProblem(password);
         if (problem) throw new HttpError(400, 'invalid_password', problem);
-        if (users.findByUsername(username)) throw usernameTaken();
+        if (await users.findByUsername(username)) throw usernameTaken();
         const passwordHash = await hasher.hash(password);
         try {
           // Answered only after the write reached the file: a 201 is never lost on restart.
@@ -48,7 +48,7 @@ export function authRoutes({ users, hasher, throttle }: AppDeps, router: Router 
       // Counted as a failure from here on, unless it succeeds; 429 once the account or
       // the address has failed too often.
       const attempt = await throttle.login.attempt(clientAddress(req), username);
-      const user = users.findByUsername(username);
+      const user = await users.findByUsername(username);
       // verify() compares against a dummy hash when the user is unknown: same work, same time.
       const valid = await hasher.verify(password, user?.passwordHash);
       if (!user || !valid) throw invalidCredentials();

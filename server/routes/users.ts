@@ -7,7 +7,7 @@ import { requireUser } from './require-user.ts';
 /** The lesson's restricted list: only for a logged-in user, and never with a hash. */
 export function userRoutes({ users }: AppDeps, router: Router = Router()): Router {
   route(router, '/api/users', {
-    GET: [requireUser, (_req, res) => res.json(users.list().map(toPublic))],
+    GET: [requireUser, async (_req, res) => res.json((await users.list()).map(toPublic))],
   });
   return router;
 }

@@ -39,8 +39,9 @@ export function createServerSideStore(options: ServerSideOptions): SessionStore 
   });
 
   /** Why the record this request points at is over, or null; the user check is the deleted-account case. */
-  const verdict = (data: SessionFields & { userId: string }): RejectionReason | null =>
-    expiryOf(data, options, now()) ?? (users.findById(data.userId) ? null : 'revoked');
+  const verdict = async (data: SessionFields & { userId: string }): Promise<RejectionReason | null> =>
+    expiryOf(data, options, now()) ??
+    ((await users.sessionVersion(data.userId)) === undefined ? 'revoked' : null);
 
   async function settle(req: Request, signed: SignedId): Promise<RejectionReason | null> {
     if (signed.state === 'invalid') return 'invalid';
@@ -51,7 +52,7 @@ export function createServerSideStore(options: ServerSideOptions): SessionStore 
       log.debug('session id not found in the store: no session');
       return null;
     }
-    const reason = verdict(data);
+    const reason = await verdict(data);
     if (reason) {
       await destroy(data);
       await backing.index.remove(data.userId, signed.sid);
@@ -110,7 +111,7 @@ export function createServerSideStore(options: ServerSideOptions): SessionStore 
       });
       // The lesson of the server-side stores: an id that was logged out is simply gone.
       if (!isUserSession(data)) return { accepted: false, reason: 'unknown_session' };
-      const reason = verdict(data);
+      const reason = await verdict(data);
       return reason ? { accepted: false, reason } : { accepted: true, username: data.username };
     },
     storedSessions: () => backing.count(),
