@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   server.on('listening', () => {
     const { port } = server.address() as AddressInfo;
     log.info(
-      `cookie-lab listening on http://${config.host}:${port} (session store: ${config.sessionStore}, users: ${config.dbFile})`,
+      `cookie-lab listening on http://${config.host}:${port} (session store: ${config.sessionStore}, users: ${config.userStore === 'postgres' ? 'postgres' : config.dbFile})`,
     );
     if (config.bcryptCost < minProductionBcryptCost) {
       log.warn(

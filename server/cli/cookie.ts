@@ -5,8 +5,10 @@ import { createCookieCodec } from '../sessions/cookie/codec.ts';
 import { pastedCookieValue } from '../sessions/cookie/header.ts';
 import { sessionCookieName } from '../sessions/create-store.ts';
 import { readSessionSecrets } from '../sessions/secret-file.ts';
-import { userFileShape } from '../users/user.ts';
-import { usernameKey } from '../users/user.ts';
+import { createLogger } from '../log.ts';
+import { StoreUnreachableError } from '../sessions/server-side/errors.ts';
+import { PostgresUserRepository } from '../users/postgres.ts';
+import { userFileShape, usernameKey, type User } from '../users/user.ts';
 
 const help = `npm run cookie -- <command>
 
@@ -14,7 +16,7 @@ const help = `npm run cookie -- <command>
   forge --username <name>  print a session cookie the server accepts as that user
 
 Both read SESSION_SECRET (or the development key beside DB_FILE), and forge reads the
-user's id and session version from DB_FILE.
+user's id and session version from DB_FILE, or from PostgreSQL with USER_STORE=postgres.
 
 Why this exists: a cookie store puts the whole session in the browser, sealed with one
 key. Whoever holds that key can read every session and mint one for any user, without
@@ -49,8 +51,21 @@ async function decode(config: Config, raw: string | undefined): Promise<string> 
   );
 }
 
-async function forge(config: Config, username: string | undefined): Promise<string> {
-  if (!username) throw new CliError('forge needs --username <name>');
+/** The user as the running server sees it; the lowdb file is read, never locked or written. */
+async function findUser(config: Config, username: string): Promise<User | undefined> {
+  if (config.userStore === 'postgres') {
+    const users = await PostgresUserRepository.open({
+      url: config.databaseUrl,
+      namespace: config.sessionNamespace,
+      log: createLogger('warn'),
+      now: Date.now,
+    });
+    try {
+      return await users.findByUsername(username);
+    } finally {
+      await users.close();
+    }
+  }
   let raw: string;
   try {
     raw = await readFile(config.dbFile, 'utf8');
@@ -59,10 +74,14 @@ async function forge(config: Config, username: string | undefined): Promise<stri
   }
   const parsed = userFileShape.safeParse(JSON.parse(raw));
   if (!parsed.success) throw new CliError(`DB_FILE ${config.dbFile} does not hold a user list`);
-  const user = parsed.data.users.find(
-    (candidate) => usernameKey(candidate.username) === usernameKey(username),
-  );
-  if (!user) throw new CliError(`no user named ${username} in ${config.dbFile}`);
+  return parsed.data.users.find((candidate) => usernameKey(candidate.username) === usernameKey(username));
+}
+
+async function forge(config: Config, username: string | undefined): Promise<string> {
+  if (!username) throw new CliError('forge needs --username <name>');
+  const user = await findUser(config, username);
+  const where = config.userStore === 'postgres' ? `${config.sessionNamespace}_users` : config.dbFile;
+  if (!user) throw new CliError(`no user named ${username} in ${where}`);
   const now = Date.now();
   const payload = { userId: user.id, username: user.username, version: user.sessionVersion, issuedAt: now };
   const value = (await codecFor(config)).seal(payload, now, config.sessionIdleSeconds * 1000);
@@ -90,6 +109,7 @@ main(process.argv.slice(2)).then(
     const known =
       error instanceof CliError ||
       error instanceof ConfigError ||
+      error instanceof StoreUnreachableError ||
       error instanceof SyntaxError ||
       parseArgsError;
     console.error(`cookie: ${known ? (error as Error).message : String(error)}`);

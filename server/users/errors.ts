@@ -1,0 +1,10 @@
+import { HttpError } from '../http/errors.ts';
+
+/** A route that needs a user while the user store is down: the client may retry, it did nothing wrong. */
+export const userStoreUnavailable = (): HttpError =>
+  new HttpError(
+    503,
+    'user_store_unavailable',
+    'The user store is not answering, so accounts cannot be read or changed. Try again in a moment.',
+    { 'Retry-After': '1' },
+  );
