@@ -1,6 +1,7 @@
 import express, { Router, type Express } from 'express';
 import { jsonBody } from './http/body.ts';
 import { errorHandler, notFound } from './http/errors.ts';
+import { instanceHeader } from './http/instance.ts';
 import { labPage } from './http/lab-page.ts';
 import { noStore } from './http/no-store.ts';
 import { refuseCrossSite } from './http/refuse-cross-site.ts';
@@ -35,6 +36,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     series(
       // Headers that apply to the page too come first.
+      instanceHeader(deps.instance),
       securityHeaders(production),
       noStore,
       // The page's files need no body parsing and no session: they come before both.

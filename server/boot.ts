@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import { createApp, type AppDeps } from './app.ts';
 import type { Config } from './config.ts';
+import { newInstanceId } from './http/instance.ts';
 import { createLoginThrottle } from './http/login-throttle.ts';
 import { throttleRegistrations } from './http/registration-throttle.ts';
 import type { Logger } from './log.ts';
@@ -27,7 +28,7 @@ export async function boot(config: Config, log: Logger, now: () => number = Date
       login: createLoginThrottle(config.limits),
       registrations: throttleRegistrations(config.limits),
     };
-    const deps: AppDeps = { config, users, hasher, store, log, now, throttle };
+    const deps: AppDeps = { config, instance: newInstanceId(), users, hasher, store, log, now, throttle };
     return {
       app: createApp(deps),
       deps,

@@ -54,6 +54,11 @@ forEveryStore('the journey: register, login, me, users, logout', (store) => {
   it('says which store runs on /healthz', async () => {
     const res = await request.execute(lab.app).get('/healthz');
     expect(res).to.have.status(200);
-    expect(res.body).to.deep.equal({ ok: true, store: store.kind, reachable: true });
+    expect(res.body).to.deep.equal({
+      ok: true,
+      store: store.kind,
+      reachable: true,
+      instance: lab.deps.instance,
+    });
   });
 });
