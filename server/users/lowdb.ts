@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Low } from 'lowdb';
 import { UsernameTakenError, type UserRepository } from './repository.ts';
-import { usernameKey, type User, type UserFile } from './user.ts';
+import { compareUsernameKeys, usernameKey, type User, type UserFile, type UserPage } from './user.ts';
 
 /**
  * The user store. Lookups read lowdb's in-memory copy; every change is applied to it
@@ -53,8 +53,15 @@ export class LowdbUserRepository implements UserRepository {
     return this.#byId(id)?.sessionVersion;
   }
 
-  async list(): Promise<User[]> {
-    return [...this.#users];
+  async list(page?: UserPage): Promise<User[]> {
+    if (!page) return [...this.#users];
+    const after = page.after === undefined ? undefined : usernameKey(page.after);
+    return this.#users
+      .map((user) => ({ user, key: usernameKey(user.username) }))
+      .filter(({ key }) => after === undefined || compareUsernameKeys(key, after) > 0)
+      .sort((a, b) => compareUsernameKeys(a.key, b.key))
+      .slice(0, page.limit)
+      .map(({ user }) => user);
   }
 
   async reachable(): Promise<boolean> {

@@ -5,7 +5,7 @@ import { within } from '../sessions/server-side/backing.ts';
 import { reasonOf, redactUrl, StoreUnreachableError } from '../sessions/server-side/errors.ts';
 import { userStoreUnavailable } from './errors.ts';
 import { UsernameTakenError, type UserRepository } from './repository.ts';
-import { usernameKey, type User } from './user.ts';
+import { usernameKey, type User, type UserPage } from './user.ts';
 
 /**
  * Every query, and every wait for a connection, ends by then: a stalled database answers
@@ -144,8 +144,16 @@ export class PostgresUserRepository implements UserRepository {
     return row?.session_version;
   }
 
-  async list(): Promise<User[]> {
-    return (await this.#query(`SELECT ${columns} FROM ${this.#table} ORDER BY username_key`, [])).map(toUser);
+  async list(page?: UserPage): Promise<User[]> {
+    // The unique index on username_key serves both the WHERE and the ORDER BY: a page
+    // costs its own size, whichever page it is.
+    const rows = await this.#query(
+      `SELECT ${columns} FROM ${this.#table}
+       WHERE $1::text IS NULL OR username_key > $1
+       ORDER BY username_key LIMIT $2`,
+      [page?.after === undefined ? null : usernameKey(page.after), page?.limit ?? null],
+    );
+    return rows.map(toUser);
   }
 
   async create(username: string, passwordHash: string): Promise<User> {

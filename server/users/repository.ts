@@ -1,4 +1,4 @@
-import type { User } from './user.ts';
+import type { User, UserPage } from './user.ts';
 
 export class UsernameTakenError extends Error {
   constructor() {
@@ -21,7 +21,8 @@ export interface UserRepository {
    * compares every cookie to (revocation).
    */
   sessionVersion(id: string): Promise<number | undefined>;
-  list(): Promise<User[]>;
+  /** Users ordered by usernameKey (compareUsernameKeys); every user when no page is given. */
+  list(page?: UserPage): Promise<User[]>;
   /** Rejects with UsernameTakenError when the name, in any case, is taken. */
   create(username: string, passwordHash: string): Promise<User>;
   /** Ends every session of the user: cookies carry the version they were issued under. */
