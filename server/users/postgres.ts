@@ -5,6 +5,7 @@ import { within } from '../sessions/server-side/backing.ts';
 import { reasonOf, redactUrl, StoreUnreachableError } from '../sessions/server-side/errors.ts';
 import { userStoreUnavailable } from './errors.ts';
 import { UsernameTakenError, type UserRepository } from './repository.ts';
+import { UserCache } from './user-cache.ts';
 import { usernameKey, type User, type UserPage } from './user.ts';
 
 /**
@@ -13,6 +14,16 @@ import { usernameKey, type User, type UserPage } from './user.ts';
  * it drops the stalled connection; the bound the app relies on is `within()`.
  */
 export const userQueryDeadlineMs = 1_500;
+
+/**
+ * The listening connection answers a heartbeat this often, and an answer keeps the cache
+ * trusted this long: a change made on another instance is refused here within about
+ * `freshForMs` even if the connection stalls silently (usually within milliseconds).
+ */
+const heartbeatMs = 250;
+const freshForMs = 1_000;
+/** A lost listening connection is opened again after this pause. */
+const reconnectMs = 500;
 
 interface Row {
   id: string;
@@ -64,6 +75,91 @@ async function createSchema(pool: pg.Pool, table: string): Promise<void> {
   }
 }
 
+/**
+ * One connection that LISTENs to the table's channel: every change to a user, from any
+ * instance, arrives as a notification carrying its id, and the cache forgets that user.
+ * The heartbeat proves the connection still delivers; on any failure the cache is dropped
+ * whole and the connection opened again.
+ */
+class ChangeListener {
+  #client: pg.Client | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  constructor(
+    private readonly url: string,
+    private readonly channel: string,
+    private readonly cache: UserCache,
+    private readonly log: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    if (this.#closed) return;
+    const client = new pg.Client({
+      connectionString: this.url,
+      connectionTimeoutMillis: userQueryDeadlineMs,
+      application_name: `${this.channel} listener`,
+    });
+    client.on('notification', (message) => {
+      if (message.channel === this.channel && message.payload) this.cache.changed(message.payload);
+    });
+    client.on('error', (error) => this.#drop(client, error));
+    client.on('end', () => this.#drop(client, new Error('connection ended')));
+    this.#client = client;
+    try {
+      await within(userQueryDeadlineMs, client.connect());
+      await within(userQueryDeadlineMs, client.query(`LISTEN ${this.channel}`));
+    } catch (error) {
+      this.#drop(client, error);
+      return;
+    }
+    this.#beat(client);
+  }
+
+  #beat(client: pg.Client): void {
+    this.#timer = setTimeout(async () => {
+      const sentAt = performance.now();
+      try {
+        await within(userQueryDeadlineMs, client.query('SELECT 1'));
+      } catch (error) {
+        this.#drop(client, error);
+        return;
+      }
+      if (this.#client !== client) return;
+      this.cache.heard(sentAt, freshForMs);
+      this.#beat(client);
+    }, heartbeatMs);
+  }
+
+  #drop(client: pg.Client, error: unknown): void {
+    if (this.#client !== client) return;
+    this.#client = undefined;
+    clearTimeout(this.#timer);
+    this.cache.lost();
+    if (!this.#closed) {
+      this.log.warn(
+        `postgres user store: change notifications lost (${reasonOf(error)}); reading every user until back`,
+      );
+      this.#timer = setTimeout(() => void this.start(), reconnectMs);
+    }
+    this.#end(client);
+  }
+
+  #end(client: pg.Client): void {
+    client.end().catch(() => {});
+    // A stalled socket would hold end() open: cut it.
+    (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+  }
+
+  close(): void {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    const client = this.#client;
+    this.#client = undefined;
+    if (client) this.#end(client);
+  }
+}
+
 export interface PostgresUsersOptions {
   url: string;
   namespace: string;
@@ -83,12 +179,18 @@ export class PostgresUserRepository implements UserRepository {
   readonly #table: string;
   readonly #log: Logger;
   readonly #now: () => number;
+  /** The users this instance has read, good while the listener hears every change. */
+  readonly cache = new UserCache();
+  readonly #listener: ChangeListener;
 
-  private constructor(pool: pg.Pool, table: string, log: Logger, now: () => number) {
+  private constructor(pool: pg.Pool, url: string, table: string, log: Logger, now: () => number) {
     this.#pool = pool;
     this.#table = table;
     this.#log = log;
     this.#now = now;
+    // The channel is named after the table: two namespaces in one database never hear each other.
+    this.#listener = new ChangeListener(url, table, this.cache, log);
+    void this.#listener.start();
   }
 
   /** Connects and creates the table; an unreachable database stops start-up (DATABASE_URL, password masked). */
@@ -110,7 +212,7 @@ export class PostgresUserRepository implements UserRepository {
       throw new StoreUnreachableError('DATABASE_URL', url, error);
     }
     log.debug(`postgres user store ready: table ${table} on ${redactUrl(url)}`);
-    return new PostgresUserRepository(pool, table, log, now);
+    return new PostgresUserRepository(pool, url, table, log, now);
   }
 
   async #query(text: string, values: unknown[]): Promise<Row[]> {
@@ -130,7 +232,7 @@ export class PostgresUserRepository implements UserRepository {
   }
 
   findById(id: string): Promise<User | undefined> {
-    return this.#one(`SELECT ${columns} FROM ${this.#table} WHERE id = $1`, [id]);
+    return this.cache.read(id, () => this.#one(`SELECT ${columns} FROM ${this.#table} WHERE id = $1`, [id]));
   }
 
   findByUsername(username: string): Promise<User | undefined> {
@@ -140,8 +242,7 @@ export class PostgresUserRepository implements UserRepository {
   }
 
   async sessionVersion(id: string): Promise<number | undefined> {
-    const [row] = await this.#query(`SELECT session_version FROM ${this.#table} WHERE id = $1`, [id]);
-    return row?.session_version;
+    return (await this.findById(id))?.sessionVersion;
   }
 
   async list(page?: UserPage): Promise<User[]> {
@@ -173,24 +274,42 @@ export class PostgresUserRepository implements UserRepository {
     return user;
   }
 
-  /** One atomic UPDATE: two concurrent bumps on two instances give +2, never +1. */
+  /**
+   * One atomic UPDATE: two concurrent bumps on two instances give +2, never +1. Its NOTIFY
+   * is part of the same statement, so it is sent if and only if the bump commits.
+   */
   bumpSessionVersion(id: string): Promise<User | undefined> {
-    return this.#one(
-      `UPDATE ${this.#table} SET session_version = session_version + 1 WHERE id = $1 RETURNING ${columns}`,
-      [id],
+    return this.#change(
+      id,
+      `UPDATE ${this.#table} SET session_version = session_version + 1 WHERE id = $1`,
+      [],
     );
   }
 
   changePassword(id: string, passwordHash: string): Promise<User | undefined> {
-    return this.#one(
-      `UPDATE ${this.#table} SET password_hash = $2, session_version = session_version + 1
-       WHERE id = $1 RETURNING ${columns}`,
-      [id, passwordHash],
+    return this.#change(
+      id,
+      `UPDATE ${this.#table} SET password_hash = $2, session_version = session_version + 1 WHERE id = $1`,
+      [passwordHash],
     );
   }
 
   async delete(id: string): Promise<boolean> {
-    return (await this.#query(`DELETE FROM ${this.#table} WHERE id = $1 RETURNING id`, [id])).length > 0;
+    return (await this.#change(id, `DELETE FROM ${this.#table} WHERE id = $1`, [])) !== undefined;
+  }
+
+  /** Runs one UPDATE or DELETE of the user and announces it to every instance (the cache). */
+  async #change(id: string, statement: string, values: unknown[]): Promise<User | undefined> {
+    try {
+      return await this.#one(
+        `WITH changed AS (${statement} RETURNING ${columns})
+         SELECT changed.*, pg_notify('${this.#table}', changed.id) FROM changed`,
+        [id, ...values],
+      );
+    } finally {
+      // Forgotten here at once, without waiting for the notification to come back.
+      this.cache.changed(id);
+    }
   }
 
   /**
@@ -227,6 +346,7 @@ export class PostgresUserRepository implements UserRepository {
   }
 
   async close(): Promise<void> {
+    this.#listener.close();
     // A stalled connection would hold end() open for ever.
     await within(userQueryDeadlineMs, this.#pool.end()).catch(() => {});
   }
