@@ -7,11 +7,11 @@ import bcrypt from 'bcryptjs';
 import { expect } from 'chai';
 import type { User } from '../../server/users/user.ts';
 import { forEachUserStore, sql } from '../support/stores.ts';
-import { alice, removeTestApp, request, testApp, type TestApp } from '../support/test-app.ts';
+import { alice, removeTestApp, request, testApp, testSecret, type TestApp } from '../support/test-app.ts';
 
-/** Runs `npm run users -- ...` as a person would, and returns what it printed. */
-async function usersCli(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli/users.ts', ...args], {
+/** Runs `npm run users -- ...` (or another tool) as a person would, and returns what it printed. */
+async function usersCli(args: string[], env: Record<string, string>, tool = 'server/cli/users.ts') {
+  const child = spawn(process.execPath, ['--import', 'tsx', tool, ...args], {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -93,6 +93,17 @@ forEachUserStore(
           .send({ username: 'BOB', password: 'x'.repeat(12) }),
         'the imported name is taken, in any case',
       ).to.have.status(409);
+
+      // The forge tool reads the same table: its cookie carries the imported version, 3.
+      const forged = await usersCli(
+        ['forge', '--username', 'ALICE'],
+        { ...env, SESSION_SECRET: testSecret },
+        'server/cli/cookie.ts',
+      );
+      expect(forged.code, forged.output).to.equal(0);
+      const me = await request.execute(lab.app).get('/api/me').set('Cookie', forged.output);
+      expect(me).to.have.status(200);
+      expect(me.body.username).to.equal('alice');
     });
 
     it('refuses a file that is not a user list, with one line, copying nothing', async () => {
