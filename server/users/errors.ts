@@ -8,3 +8,6 @@ export const userStoreUnavailable = (): HttpError =>
     'The user store is not answering, so accounts cannot be read or changed. Try again in a moment.',
     { 'Retry-After': '1' },
   );
+
+export const isUserStoreUnavailable = (error: unknown): boolean =>
+  error instanceof HttpError && error.code === 'user_store_unavailable';

@@ -195,4 +195,26 @@ describe('users in PostgreSQL that stalls while the app runs', function () {
     expect(await request.execute(lab.app).post('/api/register').send(bob)).to.have.status(201);
     await sql(`DROP TABLE IF EXISTS ${namespace}_users`);
   });
+
+  it('names the user store, not the session store, when a server-side session cannot check its user', async () => {
+    const target = new URL(specDatabaseUrl);
+    proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 5432) });
+    const viaProxy = Object.assign(new URL(specDatabaseUrl), { port: String(proxy.port) }).toString();
+    const namespace = `cl_spec_stall_${process.pid}_${randomBytes(3).toString('hex')}`;
+    lab = await testApp({
+      SESSION_STORE: 'memory',
+      USER_STORE: 'postgres',
+      DATABASE_URL: viaProxy,
+      SESSION_NAMESPACE: namespace,
+    });
+    const cookie = await loginAs(lab);
+    proxy.stall();
+    // Past the second for which the users already read stay trusted.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const me = await request.execute(lab.app).get('/api/me').set('Cookie', `session=${cookie}`);
+    expect(me).to.have.status(503);
+    expect(me.body.error).to.equal('user_store_unavailable');
+    proxy.resume();
+    await sql(`DROP TABLE IF EXISTS ${namespace}_users`);
+  });
 });

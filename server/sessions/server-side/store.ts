@@ -1,5 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
+import { isUserStoreUnavailable } from '../../users/errors.ts';
 import { readCookie } from '../cookie/header.ts';
 import { attachSession, type RejectionReason, type SessionStore } from '../port.ts';
 import { reasonOf, storeUnavailable } from './errors.ts';
@@ -90,6 +91,8 @@ export function createServerSideStore(options: ServerSideOptions): SessionStore 
           next();
         },
         (failure: unknown) => {
+          // The user store's own 503 (user_store_unavailable) names what is down.
+          if (isUserStoreUnavailable(failure)) return next(failure);
           unavailable(req, failure);
           next();
         },
