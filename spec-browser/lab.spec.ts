@@ -12,7 +12,7 @@ import {
 import { labSuite } from './support/lab-suite.ts';
 import { shoot } from './support/screenshots.ts';
 
-// What Chromium itself prints for every 4xx a fetch receives (DESIGN.md).
+// What Chromium itself prints for every 4xx a fetch receives, whatever the page does with it.
 const refusedNote = /^Failed to load resource: the server responded with a status of 413/;
 
 describe('the lab page in Chromium (cookie store)', function () {

@@ -15,8 +15,9 @@ const help = `npm run cookie -- <command>
   decode <cookie>          print what is inside a session cookie
   forge --username <name>  print a session cookie the server accepts as that user
 
-Both read SESSION_SECRET (or the development key beside DB_FILE), and forge reads the
-user's id and session version from DB_FILE, or from PostgreSQL with USER_STORE=postgres.
+Both read SESSION_SECRET (or DB_FILE's development key, kept in DB_FILE.session-secret),
+and forge reads the user's id and session version from DB_FILE, or from PostgreSQL with
+USER_STORE=postgres.
 
 Why this exists: a cookie store puts the whole session in the browser, sealed with one
 key. Whoever holds that key can read every session and mint one for any user, without
@@ -72,7 +73,15 @@ async function findUser(config: Config, username: string): Promise<User | undefi
   } catch {
     throw new CliError(`cannot read DB_FILE ${config.dbFile}`);
   }
-  const parsed = userFileShape.safeParse(JSON.parse(raw));
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    // Not JSON.parse's message: it quotes the start of the file, and an error never
+    // echoes a file's contents (it may be the wrong file, holding anything).
+    throw new CliError(`DB_FILE ${config.dbFile} is not valid JSON`);
+  }
+  const parsed = userFileShape.safeParse(json);
   if (!parsed.success) throw new CliError(`DB_FILE ${config.dbFile} does not hold a user list`);
   return parsed.data.users.find((candidate) => usernameKey(candidate.username) === usernameKey(username));
 }
@@ -110,7 +119,6 @@ main(process.argv.slice(2)).then(
       error instanceof CliError ||
       error instanceof ConfigError ||
       error instanceof StoreUnreachableError ||
-      error instanceof SyntaxError ||
       parseArgsError;
     console.error(`cookie: ${known ? (error as Error).message : String(error)}`);
     process.exit(1);

@@ -23,7 +23,14 @@ async function importFile(file: string): Promise<string> {
   } catch {
     throw new CliError(`cannot read ${file}`);
   }
-  const parsed = userFileShape.safeParse(JSON.parse(raw));
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    // Not JSON.parse's message: it quotes the start of the file, which may hold anything.
+    throw new CliError(`${file} is not valid JSON`);
+  }
+  const parsed = userFileShape.safeParse(json);
   if (!parsed.success) throw new CliError(`${file} does not hold { "users": [...] } with valid user records`);
   const config = loadConfig();
   const users = await PostgresUserRepository.open({
@@ -70,7 +77,6 @@ main(process.argv.slice(2)).then(
       error instanceof CliError ||
       error instanceof ConfigError ||
       error instanceof StoreUnreachableError ||
-      error instanceof SyntaxError ||
       parseArgsError;
     console.error(`users: ${known ? (error as Error).message : String(error)}`);
     process.exit(1);

@@ -3,7 +3,8 @@ import { route } from '../http/methods.ts';
 import type { AppDeps } from './deps.ts';
 
 /** Liveness, which instance answered, and whether the session store behind it answers. */
-export function healthRoutes({ instance, store }: AppDeps, router: Router = Router()): Router {
+export function healthRoutes({ instance, store }: AppDeps): Router {
+  const router = Router();
   route(router, '/healthz', {
     GET: async (_req, res) => {
       const reachable = await store.reachable();

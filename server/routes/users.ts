@@ -7,12 +7,13 @@ import { requireUser } from './require-user.ts';
 import { userListQuery, usersPerPage } from './schemas.ts';
 
 /**
- * The lesson's restricted list: only for a logged-in user, and never with a hash. It
- * comes in pages ordered by username, still a plain JSON array; while more remain, a
- * `Link: <…>; rel="next"` header says where the next page starts.
+ * The lesson's restricted list (under /api): only for a logged-in user, and never with a
+ * hash. It comes in pages ordered by username, still a plain JSON array; while more
+ * remain, a `Link: <…>; rel="next"` header says where the next page starts.
  */
-export function userRoutes({ users }: AppDeps, router: Router = Router()): Router {
-  route(router, '/api/users', {
+export function userRoutes({ users }: AppDeps): Router {
+  const router = Router();
+  route(router, '/users', {
     GET: [
       requireUser,
       async (req, res) => {

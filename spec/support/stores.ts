@@ -102,7 +102,7 @@ export function needService(kind: StoreKind) {
     }
     if (!reported.has(kind)) {
       reported.add(kind);
-      console.log(`    (${kind} suites pending: ${problem}; start it as DESIGN.md says to run them)`);
+      console.log(`    (${kind} suites pending: ${problem}; start it as .ci/run does to run them)`);
     }
     this.skip();
   };
