@@ -11,6 +11,7 @@ import { writeBenchmarksDoc, writeStoreRow } from './docs.ts';
 import { measureFairness } from './fairness.ts';
 import { measureHashing } from './hashing.ts';
 import { measureLoginTiming } from './login-timing.ts';
+import { measureScaleOut, scaleOutLines } from './scale-out.ts';
 import { measureLoginCost } from './support/login-cost.ts';
 import { describeMachine } from './support/machine.ts';
 import { machineLine, tables, type BenchResults } from './support/report.ts';
@@ -42,6 +43,11 @@ async function main(): Promise<void> {
   const loginTiming = await measureLoginTiming(15, { BCRYPT_COST: '12' });
   step('login fairness: another address while one floods');
   const fairness = await measureFairness();
+  step('scale-out: revocation across two instances, users in PostgreSQL against lowdb');
+  // Skipped with its reason when PostgreSQL does not answer: the rest of the run stands.
+  const scaleOut = await measureScaleOut({ trials: 200, rounds: 3, seconds: 4, warmUpSeconds: 2 }).catch(
+    (error: unknown) => (error instanceof Error ? error.message.split('\n')[0]! : String(error)),
+  );
   machine.loadAverage.end = loadavg()[0]!;
 
   const results: BenchResults = {
@@ -58,6 +64,9 @@ async function main(): Promise<void> {
   await writeBenchmarksDoc(results);
   await writeStoreRow(results);
   for (const [name, table] of Object.entries(tables(results))) console.log(`\n${name}\n${table}`);
+  console.log(
+    `\nscale-out\n${typeof scaleOut === 'string' ? `skipped: ${scaleOut}` : scaleOutLines(scaleOut)}`,
+  );
   console.log(`\n${machineLine(results)}`);
   console.log(
     '\nwrote bench/results.json, docs/benchmarks.md and the requests-per-second row of docs/session-stores.md',

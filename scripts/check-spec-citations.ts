@@ -19,12 +19,14 @@ async function sources(dir: string): Promise<string[]> {
   return Promise.all(files.map((file) => readFile(file, 'utf8')));
 }
 
-// Every title a spec file writes: it('…'), describe("…"), forEachStore(`…`, …), as a pattern
+// Every title a spec file writes: it('…'), describe("…"), forEachStore(`…`, …) and its kin, as a pattern
 // where a template's ${…} stands for anything (titles built per method, per store, …).
 const titles = (await Promise.all(specDirs.map(sources)))
   .flat()
   .flatMap((text) => [
-    ...text.matchAll(/\b(?:it|describe|forEachStore|labSuite)\(\s*(['"`])((?:\\.|(?!\1).)*)\1/g),
+    ...text.matchAll(
+      /\b(?:it|describe|forEachStore|forEveryStore|forEachUserStore|labSuite)\(\s*(['"`])((?:\\.|(?!\1).)*)\1/g,
+    ),
   ])
   .map(([, , title]) => {
     const parts = title!.replace(/\\(.)/g, '$1').split(/\$\{[^}]*\}/);

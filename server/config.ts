@@ -7,6 +7,9 @@ import { availableParallelism } from 'node:os';
 export const storeKinds = ['cookie', 'memory', 'redis', 'postgres', 'memcached'] as const;
 export type StoreKind = (typeof storeKinds)[number];
 
+export const userStoreKinds = ['lowdb', 'postgres'] as const;
+export type UserStoreKind = (typeof userStoreKinds)[number];
+
 export const logLevels = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof logLevels)[number];
 
@@ -25,9 +28,15 @@ export interface Config {
   sessionSecrets: string[] | null;
   /** @default 'cookie' */
   sessionStore: StoreKind;
+  /**
+   * Where users live: the lowdb file DB_FILE, which one process owns, or the PostgreSQL
+   * table `<namespace>_users` at DATABASE_URL, which any number of instances share.
+   * @default 'lowdb'
+   */
+  userStore: UserStoreKind;
   /** For SESSION_STORE=redis. @default 'redis://127.0.0.1:6379' */
   redisUrl: string;
-  /** For SESSION_STORE=postgres. @default 'postgres://postgres@127.0.0.1:5432/postgres' */
+  /** For SESSION_STORE=postgres and USER_STORE=postgres. @default 'postgres://postgres@127.0.0.1:5432/postgres' */
   databaseUrl: string;
   /**
    * For SESSION_STORE=memcached: the servers, as MEMCACHED_SERVERS' comma-separated
@@ -39,7 +48,8 @@ export interface Config {
   /**
    * Names what a server-side store creates, so that two apps (or two spec runs) can share
    * one Redis or one database without seeing each other's sessions: Redis keys start with
-   * `<namespace>:` (Memcached keys too), the PostgreSQL table is `<namespace>_sessions`.
+   * `<namespace>:` (Memcached keys too), the PostgreSQL tables are `<namespace>_sessions` and
+   * `<namespace>_users`.
    * @default 'cookie_lab'
    * @example 'cookie_lab_staging'
    */
@@ -254,6 +264,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: text(env, 'HOST', '127.0.0.1'),
     sessionSecrets: secrets(env, mode),
     sessionStore: oneOf(env, 'SESSION_STORE', storeKinds, 'cookie'),
+    userStore: oneOf(env, 'USER_STORE', userStoreKinds, 'lowdb'),
     redisUrl: text(env, 'REDIS_URL', 'redis://127.0.0.1:6379'),
     databaseUrl: text(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/postgres'),
     memcachedServers: memcachedServers(env),

@@ -6,8 +6,10 @@ import { cookieFlagsFor, pastedCookieValue } from '../sessions/cookie/header.ts'
 import { forgeValue, readOpened } from '../sessions/cookie/leaked-key.ts';
 import { lifetimesOf } from '../sessions/lifetimes.ts';
 import { readSessionSecrets } from '../sessions/secret-file.ts';
-import { userFileShape } from '../users/user.ts';
-import { usernameKey } from '../users/user.ts';
+import { createLogger } from '../log.ts';
+import { StoreUnreachableError } from '../sessions/server-side/errors.ts';
+import { PostgresUserRepository } from '../users/postgres.ts';
+import { userFileShape, usernameKey, type User } from '../users/user.ts';
 
 const help = `npm run cookie -- <command>
 
@@ -15,7 +17,8 @@ const help = `npm run cookie -- <command>
   forge --username <name>  print a session cookie the server accepts as that user
 
 Both read SESSION_SECRET (or DB_FILE's development key, kept in DB_FILE.session-secret),
-and forge reads the user's id and session version from DB_FILE.
+and forge reads the user's id and session version from DB_FILE, or from PostgreSQL with
+USER_STORE=postgres.
 
 Why this exists: a cookie store puts the whole session in the browser, sealed with one
 key. Whoever holds that key can read every session and mint one for any user, without
@@ -40,8 +43,21 @@ async function decode(config: Config, raw: string | undefined): Promise<string> 
   return JSON.stringify(reading, null, 2);
 }
 
-async function forge(config: Config, username: string | undefined): Promise<string> {
-  if (!username) throw new CliError('forge needs --username <name>');
+/** The user as the running server sees it; the lowdb file is read, never locked or written. */
+async function findUser(config: Config, username: string): Promise<User | undefined> {
+  if (config.userStore === 'postgres') {
+    const users = await PostgresUserRepository.open({
+      url: config.databaseUrl,
+      namespace: config.sessionNamespace,
+      log: createLogger('warn'),
+      now: Date.now,
+    });
+    try {
+      return await users.findByUsername(username);
+    } finally {
+      await users.close();
+    }
+  }
   let raw: string;
   try {
     raw = await readFile(config.dbFile, 'utf8');
@@ -58,10 +74,14 @@ async function forge(config: Config, username: string | undefined): Promise<stri
   }
   const parsed = userFileShape.safeParse(json);
   if (!parsed.success) throw new CliError(`DB_FILE ${config.dbFile} does not hold a user list`);
-  const user = parsed.data.users.find(
-    (candidate) => usernameKey(candidate.username) === usernameKey(username),
-  );
-  if (!user) throw new CliError(`no user named ${username} in ${config.dbFile}`);
+  return parsed.data.users.find((candidate) => usernameKey(candidate.username) === usernameKey(username));
+}
+
+async function forge(config: Config, username: string | undefined): Promise<string> {
+  if (!username) throw new CliError('forge needs --username <name>');
+  const user = await findUser(config, username);
+  const where = config.userStore === 'postgres' ? `${config.sessionNamespace}_users` : config.dbFile;
+  if (!user) throw new CliError(`no user named ${username} in ${where}`);
   const value = forgeValue(await codecFor(config), user, Date.now(), config.sessionIdleSeconds);
   return `${cookieFlagsFor(config).name}=${value}`;
 }
@@ -84,7 +104,11 @@ main(process.argv.slice(2)).then(
   (output) => console.log(output),
   (error: unknown) => {
     const parseArgsError = String((error as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS');
-    const known = error instanceof CliError || error instanceof ConfigError || parseArgsError;
+    const known =
+      error instanceof CliError ||
+      error instanceof ConfigError ||
+      error instanceof StoreUnreachableError ||
+      parseArgsError;
     console.error(`cookie: ${known ? (error as Error).message : String(error)}`);
     process.exit(1);
   },

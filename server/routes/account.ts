@@ -19,8 +19,8 @@ export function accountRoutes(deps: AppDeps): Router {
   const router = Router();
   // The session may outlive its user record only between two requests: a deleted or
   // revoked user has no session from the next request on.
-  const recordOf = (id: string) => {
-    const user = users.findById(id);
+  const recordOf = async (id: string) => {
+    const user = await users.findById(id);
     if (!user) throw notAuthenticated();
     return user;
   };
@@ -28,9 +28,9 @@ export function accountRoutes(deps: AppDeps): Router {
   route(router, '/me', {
     GET: [
       requireUser,
-      (req, res) => {
+      async (req, res) => {
         const session = currentUser(req);
-        const user = recordOf(session.id);
+        const user = await recordOf(session.id);
         res.json({
           id: user.id,
           username: user.username,
@@ -43,7 +43,7 @@ export function accountRoutes(deps: AppDeps): Router {
       requireUser,
       async (req, res) => {
         const { password } = parseBody(deleteAccountBody, req.body);
-        const user = recordOf(currentUser(req).id);
+        const user = await recordOf(currentUser(req).id);
         if (!(await passwordWork.check(req, user.username, password, user.passwordHash)))
           throw wrongPassword();
         await sessionOf(req).endAll();
@@ -60,7 +60,7 @@ export function accountRoutes(deps: AppDeps): Router {
         const { currentPassword, newPassword } = parseBody(changePasswordBody, req.body);
         const problem = passwordProblem(newPassword);
         if (problem) throw new HttpError(400, 'invalid_password', problem);
-        const user = recordOf(currentUser(req).id);
+        const user = await recordOf(currentUser(req).id);
         if (!(await passwordWork.check(req, user.username, currentPassword, user.passwordHash)))
           throw wrongPassword();
         const updated = await users.changePassword(user.id, await passwordWork.hash(req, newPassword));
@@ -68,7 +68,7 @@ export function accountRoutes(deps: AppDeps): Router {
         // Every other session ends with the old password; this browser gets a fresh one.
         const session = sessionOf(req);
         await session.endAll();
-        await session.start(users.findById(user.id) ?? updated);
+        await session.start((await users.findById(user.id)) ?? updated);
         res.json({ message: 'Password changed; every other session of this account has ended.' });
       },
     ],

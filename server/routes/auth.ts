@@ -39,7 +39,7 @@ export function authRoutes(deps: AppDeps): Router {
         const { username, password } = parseBody(registerBody, req.body);
         const problem = passwordProblem(password);
         if (problem) throw new HttpError(400, 'invalid_password', problem);
-        if (users.findByUsername(username)) throw usernameTaken();
+        if (await users.findByUsername(username)) throw usernameTaken();
         const passwordHash = await passwordWork.hash(req, password);
         try {
           // Answered only after the write reached the file: a 201 is never lost on restart.
@@ -55,7 +55,7 @@ export function authRoutes(deps: AppDeps): Router {
   route(router, '/login', {
     POST: async (req, res) => {
       const { username, password } = parseBody(loginBody, req.body);
-      const user = users.findByUsername(username);
+      const user = await users.findByUsername(username);
       // Counted as a failure unless it succeeds (429 once the account or the address has
       // failed too often); an unknown user is compared against a dummy hash: same work,
       // same time.

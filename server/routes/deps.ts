@@ -10,6 +10,8 @@ import type { UserRepository } from '../users/repository.ts';
 /** Everything the app is built from. Tests build it with their own clock, files and logs. */
 export interface AppDeps {
   config: Config;
+  /** This instance's name (X-Instance, /healthz): stable for the process, different between instances. */
+  instance: string;
   users: UserRepository;
   hasher: PasswordHasher;
   store: SessionStore;

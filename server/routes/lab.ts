@@ -63,9 +63,9 @@ export function labRoutes({ config, store, users }: AppDeps): Router {
     },
   });
   route(router, '/lab/key/forge', {
-    POST: (req, res) => {
+    POST: async (req, res) => {
       const { username } = parseBody(forgeBody, req.body);
-      const user = users.findByUsername(username);
+      const user = await users.findByUsername(username);
       // The lab forges only for accounts that exist: a forger reads them from the user file.
       if (!user) throw new HttpError(404, 'unknown_user', `There is no user named ${username}.`);
       res.json({ name: store.leakedKey.name, value: store.leakedKey.forge(user), username: user.username });

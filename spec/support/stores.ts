@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createClient } from 'redis';
-import { storeKinds, type StoreKind } from '../../server/config.ts';
+import { storeKinds, userStoreKinds, type StoreKind, type UserStoreKind } from '../../server/config.ts';
 import { statsOfAll } from '../../server/sessions/server-side/memcached.ts';
 import { dumpKeys } from '../../server/sessions/server-side/memcached-dump.ts';
 import { memcachedClient } from './memcached.ts';
@@ -28,6 +28,8 @@ const used = { redis: false, postgres: false, memcached: false };
 
 export interface StoreUnderTest {
   kind: StoreKind;
+  /** Where the users live (USER_STORE). */
+  userStore: UserStoreKind;
   /**
    * The environment for testApp() that selects this store, with a namespace of its own
    * (fresh Redis keys, a fresh table). Pass the same object to two apps to share a store.
@@ -35,13 +37,18 @@ export interface StoreUnderTest {
   env(extra?: Record<string, string>): Record<string, string>;
 }
 
-function envFor(kind: StoreKind, extra: Record<string, string>): Record<string, string> {
+function envFor(
+  kind: StoreKind,
+  userStore: UserStoreKind,
+  extra: Record<string, string>,
+): Record<string, string> {
   const namespace = `${runPrefix}_${++namespaces}`;
   if (kind === 'redis') used.redis = true;
-  if (kind === 'postgres') used.postgres = true;
+  if (kind === 'postgres' || userStore === 'postgres') used.postgres = true;
   if (kind === 'memcached') used.memcached = true;
   return {
     SESSION_STORE: kind,
+    USER_STORE: userStore,
     SESSION_NAMESPACE: namespace,
     REDIS_URL: specRedisUrl,
     DATABASE_URL: specDatabaseUrl,
@@ -113,6 +120,25 @@ export function serviceProblem(kind: StoreKind): Promise<string | null> {
 
 const reported = new Set<StoreKind>();
 
+/** A before() hook: the suite pends locally without the service, and fails under CI=true. */
+export function needService(kind: StoreKind) {
+  return async function (this: Mocha.Context) {
+    const problem = await serviceProblem(kind);
+    if (!problem) return;
+    const start = { redis: 'redis-server', postgres: 'pg_ctlcluster', memcached: 'memcached -d' }[
+      kind as 'redis' | 'postgres' | 'memcached'
+    ];
+    if (process.env.CI === 'true') {
+      throw new Error(`CI=true needs every store: ${problem}. .ci/run starts it (${start}).`);
+    }
+    if (!reported.has(kind)) {
+      reported.add(kind);
+      console.log(`    (${kind} suites pending: ${problem}; start it as .ci/run does to run them)`);
+    }
+    this.skip();
+  };
+}
+
 /** Runs `body` inside one describe per store kind: `title [cookie]`, `title [memory]`, ... */
 export function forEachStore(
   title: string,
@@ -121,24 +147,36 @@ export function forEachStore(
 ): void {
   for (const kind of kinds) {
     describe(`${title} [${kind}]`, function () {
-      before(async function () {
-        const problem = await serviceProblem(kind);
-        if (!problem) return;
-        const start = { redis: 'redis-server', postgres: 'pg_ctlcluster', memcached: 'memcached -d' }[
-          kind as 'redis' | 'postgres' | 'memcached'
-        ];
-        if (process.env.CI === 'true') {
-          throw new Error(`CI=true needs every store: ${problem}. .ci/run starts it (${start}).`);
-        }
-        if (!reported.has(kind)) {
-          reported.add(kind);
-          console.log(`    (${kind} suites pending: ${problem}; start it as .ci/run does to run them)`);
-        }
-        this.skip();
-      });
-      body({ kind, env: (extra = {}) => envFor(kind, extra) });
+      before(needService(kind));
+      body({ kind, userStore: 'lowdb', env: (extra = {}) => envFor(kind, 'lowdb', extra) });
     });
   }
+}
+
+/**
+ * Runs `body` once per user store, with cookie sessions: `title [users: lowdb]`,
+ * `title [users: postgres]`. Every instance given the same env shares one user table.
+ */
+export function forEachUserStore(
+  title: string,
+  body: (store: StoreUnderTest) => void,
+  kinds: readonly UserStoreKind[] = userStoreKinds,
+): void {
+  for (const userStore of kinds) {
+    describe(`${title} [users: ${userStore}]`, function () {
+      if (userStore === 'postgres') before(needService('postgres'));
+      body({ kind: 'cookie', userStore, env: (extra = {}) => envFor('cookie', userStore, extra) });
+    });
+  }
+}
+
+/**
+ * Every session store with users in the lowdb file, then users in PostgreSQL: the suites
+ * that say what the app does (journey, contract, revocation) hold for both user stores.
+ */
+export function forEveryStore(title: string, body: (store: StoreUnderTest) => void): void {
+  forEachStore(title, body);
+  forEachUserStore(title, body, ['postgres']);
 }
 
 /** Keys under a namespace, straight from Redis: what `redis-cli --scan` would show. */

@@ -17,8 +17,14 @@ export type { CookieStoreOptions } from './options.ts';
  * user record for the session version (revocation).
  */
 export function createCookieStore(options: CookieStoreOptions): SessionStore {
-  const middleware: RequestHandler = (req, res, next) => {
-    const verified = verifyCookie(readCookie(req.headers.cookie, options.flags.name), options);
+  // A user store that fails to answer fails the request (503): the cookie cannot be checked.
+  const middleware: RequestHandler = async (req, res, next) => {
+    let verified;
+    try {
+      verified = await verifyCookie(readCookie(req.headers.cookie, options.flags.name), options);
+    } catch (error) {
+      return next(error);
+    }
     if (verified.state === 'rejected') options.log.debug(`session cookie rejected: ${verified.reason}`);
     const session = new CookieSession(res, options, verified);
     attachSession(req, session);
@@ -43,7 +49,7 @@ export function createCookieStore(options: CookieStoreOptions): SessionStore {
     middleware,
     reachable: async () => true,
     async replay(cookieValue) {
-      const verified = verifyCookie(cookieValue, options);
+      const verified = await verifyCookie(cookieValue, options);
       if (verified.state === 'valid') return { accepted: true, username: verified.opened.payload.username };
       return { accepted: false, reason: verified.state === 'rejected' ? verified.reason : 'invalid' };
     },

@@ -13,7 +13,10 @@ export type Verified =
  * only advice to the browser, so both deadlines are enforced here from the sealed
  * timestamps, which the HMAC covers.
  */
-export function verifyCookie(value: string | undefined, options: CookieStoreOptions): Verified {
+export async function verifyCookie(
+  value: string | undefined,
+  options: CookieStoreOptions,
+): Promise<Verified> {
   if (value === undefined || value === '') return { state: 'none' };
   const opened = options.codec.open(value);
   if (!opened) return { state: 'rejected', reason: 'invalid' };
@@ -22,7 +25,7 @@ export function verifyCookie(value: string | undefined, options: CookieStoreOpti
   if (expired) return { state: 'rejected', reason: expired };
   // Reading the user record on every request is the server state that buys revocation:
   // logout-all, a new password or a deleted account bump or remove what this compares to.
-  const user = options.users.findById(payload.userId);
-  if (!user || user.sessionVersion !== payload.version) return { state: 'rejected', reason: 'revoked' };
+  if ((await options.users.sessionVersion(payload.userId)) !== payload.version)
+    return { state: 'rejected', reason: 'revoked' };
   return { state: 'valid', opened, value };
 }

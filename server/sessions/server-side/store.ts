@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
+import { isUserStoreUnavailable } from '../../users/errors.ts';
 import { readCookie } from '../cookie/header.ts';
 import { rotatedKeyBytes } from '../cookie/leaked-key.ts';
 import { activityDue } from '../lifetimes.ts';
@@ -44,9 +45,9 @@ export function createServerSideStore(options: ServerSideOptions): SessionStore 
    * Why the record this request points at is over, or null. A deleted user, or a version
    * the user record has moved past (logout-all, a new password), is `revoked`.
    */
-  const verdict = (data: SessionFields): RejectionReason | null =>
+  const verdict = async (data: SessionFields): Promise<RejectionReason | null> =>
     expiryOf(data, options, now()) ??
-    (users.findById(data.userId)?.sessionVersion === data.version ? null : 'revoked');
+    ((await users.sessionVersion(data.userId)) === data.version ? null : 'revoked');
 
   async function settle(req: Request, signed: SignedId): Promise<RejectionReason | null> {
     if (signed.state === 'invalid') {
@@ -62,7 +63,7 @@ export function createServerSideStore(options: ServerSideOptions): SessionStore 
       // ours: no session, and the reason says the store does not know this id.
       return 'unknown_session';
     }
-    const reason = verdict(data);
+    const reason = await verdict(data);
     if (reason) {
       await destroy(data);
       await backing.index.remove(data.userId, signed.sid);
@@ -101,6 +102,8 @@ export function createServerSideStore(options: ServerSideOptions): SessionStore 
           next();
         },
         (failure: unknown) => {
+          // The user store's own 503 (user_store_unavailable) names what is down.
+          if (isUserStoreUnavailable(failure)) return next(failure);
           unavailable(req, failure);
           next();
         },
@@ -122,7 +125,7 @@ export function createServerSideStore(options: ServerSideOptions): SessionStore 
       });
       // The lesson of the server-side stores: an id that was logged out is simply gone.
       if (!isUserSession(data)) return { accepted: false, reason: 'unknown_session' };
-      const reason = verdict(data);
+      const reason = await verdict(data);
       return reason ? { accepted: false, reason } : { accepted: true, username: data.username };
     },
     storedSessions: () => backing.count(),
