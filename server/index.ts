@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   server.on('listening', () => {
     const { port } = server.address() as AddressInfo;
     log.info(
-      `cookie-lab listening on http://${config.host}:${port} (session store: ${config.sessionStore}, users: ${config.userStore === 'postgres' ? 'postgres' : config.dbFile}, keys: ${secretSource(config)}, instance ${deps.instance})`,
+      `cookie-lab listening on http://${config.host}:${port} as instance ${deps.instance} (session store: ${config.sessionStore}, users: ${config.userStore === 'postgres' ? 'postgres' : config.dbFile}, keys: ${secretSource(config)})`,
     );
     if (config.bcryptCost < minProductionBcryptCost) {
       log.warn(

@@ -38,6 +38,21 @@ function heldBacking(store: HeldStore, answers: { ping: boolean }): Backing {
 describe('the store deadline', () => {
   const deadlineMs = 20;
 
+  it('stays lost when a call that never reaches the store succeeds (an index no-op): only a ping ends it', async () => {
+    const logs: string[] = [];
+    const backing = withDeadline(
+      heldBacking(new HeldStore(), { ping: false }),
+      createLogger('debug', (l) => logs.push(l)),
+      deadlineMs,
+    );
+    await new Promise((resolve) => backing.store.get('sid', resolve));
+    expect(backing.isReady()).to.equal(false);
+    await backing.index.remove('user', 'sid');
+    expect(backing.isReady(), 'still lost').to.equal(false);
+    expect(logs.filter((line) => line.includes('session store is back'))).to.have.length(0);
+    await backing.close();
+  });
+
   it('answers each call once with an error at the deadline, and drops the late answer', async () => {
     const logs: string[] = [];
     const inner = new HeldStore();

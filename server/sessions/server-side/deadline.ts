@@ -61,12 +61,15 @@ export function withDeadline(
     probe.unref();
   }
 
-  /** One store call: its answer within the deadline, or a rejection and the outage noted. */
+  /**
+   * One store call: its answer within the deadline, or a rejection and the outage noted.
+   * A call that succeeds does not end an outage, only a ping does: some calls never reach
+   * the service (Memcached's and PostgreSQL's index add/remove do nothing), and one of
+   * those answering would declare a frozen store back and log the outage twice.
+   */
   async function bounded<T>(what: string, call: () => Promise<T>): Promise<T> {
     try {
-      const value = await within(deadlineMs, Promise.resolve().then(call));
-      markBack();
-      return value;
+      return await within(deadlineMs, Promise.resolve().then(call));
     } catch (error) {
       markLost(`${what}: ${reasonOf(error)}`);
       throw error;
