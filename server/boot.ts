@@ -4,6 +4,7 @@ import type { Config } from './config.ts';
 import { newInstanceId } from './http/instance.ts';
 import { createLoginThrottle } from './http/login-throttle.ts';
 import { throttleRegistrations } from './http/registration-throttle.ts';
+import { openThrottleStore } from './http/throttle-store.ts';
 import type { Logger } from './log.ts';
 import { createHasher } from './passwords/create-hasher.ts';
 import { createSessionStore } from './sessions/create-store.ts';
@@ -13,7 +14,7 @@ import { openUserRepository } from './users/open.ts';
 export interface Booted {
   app: Express;
   deps: AppDeps;
-  /** Releases what boot opened: the hasher's workers, the stores' connections, the file lock. */
+  /** Releases what boot opened: the hasher's workers, the stores' and counters' connections, the file lock. */
   close(): Promise<void>;
 }
 
@@ -22,18 +23,22 @@ export async function boot(config: Config, log: Logger, now: () => number = Date
   const users = await openUserRepository(config, log, now);
   try {
     const secrets = await loadSessionSecrets(config, log);
-    const store = await createSessionStore({ config, secrets, users, log, now });
+    const counters = await openThrottleStore(config, log);
+    const store = await createSessionStore({ config, secrets, users, log, now }).catch(async (error) => {
+      await counters.close();
+      throw error;
+    });
     const hasher = createHasher(config);
     const throttle = {
-      login: createLoginThrottle(config.limits),
-      registrations: throttleRegistrations(config.limits),
+      login: createLoginThrottle(config.limits, counters),
+      registrations: throttleRegistrations(config.limits, counters),
     };
     const deps: AppDeps = { config, instance: newInstanceId(), users, hasher, store, log, now, throttle };
     return {
       app: createApp(deps),
       deps,
       async close() {
-        await Promise.allSettled([store.close(), hasher.close()]);
+        await Promise.allSettled([store.close(), hasher.close(), counters.close()]);
         // Last: the file is free only once nothing here can write it any more.
         await users.close();
       },

@@ -10,6 +10,9 @@ export type StoreKind = (typeof storeKinds)[number];
 export const userStoreKinds = ['lowdb', 'postgres'] as const;
 export type UserStoreKind = (typeof userStoreKinds)[number];
 
+export const throttleStoreKinds = ['memory', 'redis', 'postgres'] as const;
+export type ThrottleStoreKind = (typeof throttleStoreKinds)[number];
+
 export const logLevels = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof logLevels)[number];
 
@@ -34,14 +37,21 @@ export interface Config {
    * @default 'lowdb'
    */
   userStore: UserStoreKind;
-  /** For SESSION_STORE=redis. @default 'redis://127.0.0.1:6379' */
+  /**
+   * Where the brute-force counters live: in this process (one instance), or in Redis
+   * (REDIS_URL) or PostgreSQL (DATABASE_URL), shared by every instance, so that a limit
+   * holds however a load balancer spreads the attempts. @default 'memory'
+   */
+  throttleStore: ThrottleStoreKind;
+  /** For SESSION_STORE=redis and THROTTLE_STORE=redis. @default 'redis://127.0.0.1:6379' */
   redisUrl: string;
-  /** For SESSION_STORE=postgres and USER_STORE=postgres. @default 'postgres://postgres@127.0.0.1:5432/postgres' */
+  /** For SESSION_STORE, USER_STORE and THROTTLE_STORE=postgres. @default 'postgres://postgres@127.0.0.1:5432/postgres' */
   databaseUrl: string;
   /**
    * Names what a server-side store creates, so that two apps (or two spec runs) can share
    * one Redis or one database without seeing each other's sessions: Redis keys start with
-   * `<namespace>:`, the PostgreSQL tables are `<namespace>_sessions` and `<namespace>_users`.
+   * `<namespace>:`, the PostgreSQL tables are `<namespace>_sessions`, `<namespace>_users` and
+   * `<namespace>_throttle`.
    * @default 'cookie_lab'
    * @example 'cookie_lab_staging'
    */
@@ -226,6 +236,7 @@ export function loadConfig(env: Env = process.env): Config {
     sessionSecrets: secrets(env, mode),
     sessionStore: oneOf(env, 'SESSION_STORE', storeKinds, 'cookie'),
     userStore: oneOf(env, 'USER_STORE', userStoreKinds, 'lowdb'),
+    throttleStore: oneOf(env, 'THROTTLE_STORE', throttleStoreKinds, 'memory'),
     redisUrl: text(env, 'REDIS_URL', 'redis://127.0.0.1:6379'),
     databaseUrl: text(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/postgres'),
     sessionNamespace: namespace(env),

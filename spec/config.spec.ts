@@ -75,6 +75,11 @@ describe('configuration', () => {
       { SESSION_STORE: 'mongo' },
       /^SESSION_STORE: must be one of cookie, memory, redis, postgres/,
     ],
+    [
+      'an unknown throttle store',
+      { THROTTLE_STORE: 'memcached' },
+      /^THROTTLE_STORE: must be one of memory, redis, postgres, got "memcached"$/,
+    ],
     ['production without a secret', { NODE_ENV: 'production' }, /^SESSION_SECRET: is required in production/],
     [
       'a short secret in production',
