@@ -34,7 +34,7 @@ try {
       .map((i) => `${i.id} ${i.url}`)
       .join(
         ', ',
-      )}; session store ${store}, users and throttle: postgres${cluster.throttleStore === 'redis' ? ' / redis' : ''}, namespace ${cluster.namespace}`,
+      )}; session store ${store}, users: postgres, throttle: ${cluster.throttleStore}, namespace ${cluster.namespace}, nginx prefix ${cluster.dir}`,
   );
   if (store === 'memory') {
     console.log(

@@ -47,6 +47,8 @@ export interface Cluster {
   instances: Instance[];
   namespace: string;
   throttleStore: 'redis' | 'postgres';
+  /** nginx's prefix: its config, pid and temp files; removed by stop(). */
+  dir: string;
   nginx: ChildProcess;
   /** Stops nginx and every instance still running, then removes the temporary prefix. */
   stop(): Promise<void>;
@@ -248,7 +250,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     const nginxOutput = lines(nginx, 'nginx', onOutput);
     const url = `http://127.0.0.1:${port}`;
     await waitForNginx(url, nginx, nginxOutput);
-    return { url, instances, namespace, throttleStore, nginx, stop };
+    return { url, instances, namespace, throttleStore, dir, nginx, stop };
   } catch (error) {
     await stop();
     throw error;
