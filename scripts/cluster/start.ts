@@ -129,35 +129,43 @@ async function startInstance(
   onOutput: (line: string) => void,
   children: ChildProcess[],
 ): Promise<Instance> {
-  // A free port chosen here and polled, rather than PORT=0 and the log line: the cluster
-  // must work whatever LOG_LEVEL says.
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-    cwd: root,
-    env: { ...(process.env as Record<string, string>), ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  const output = lines(child, `app ${n}`, onOutput);
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + startDeadlineMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      // The app's own one-line reason (cookie-lab cannot start: ...), not a stack.
-      const reason = /cookie-lab cannot start: .*/.exec(output())?.[0] ?? output().trim();
-      throw new ClusterError(`instance ${n} exited: ${reason}`);
-    }
-    try {
-      const health = await fetch(`${url}/healthz`);
-      await health.arrayBuffer();
-      return { id: health.headers.get('x-instance') ?? '?', url, port, child };
-    } catch {
+  for (;;) {
+    // A free port chosen here and polled, rather than PORT=0 and the log line: the cluster
+    // must work whatever LOG_LEVEL says.
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+      cwd: root,
+      env: { ...(process.env as Record<string, string>), ...env, PORT: String(port), HOST: '127.0.0.1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    const output = lines(child, `app ${n}`, onOutput);
+    const url = `http://127.0.0.1:${port}`;
+    const deadline = Date.now() + startDeadlineMs;
+    while (Date.now() < deadline && child.exitCode === null) {
+      try {
+        const health = await fetch(`${url}/healthz`);
+        await health.arrayBuffer();
+        const id = health.headers.get('x-instance') ?? '';
+        // The id starts with the process id: another program that took the port between
+        // freePort() and the listen must not pass for this instance.
+        if (id.startsWith(`${child.pid}-`)) return { id, url, port, child };
+      } catch {
+        // Not listening yet.
+      }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    if (child.exitCode === null) {
+      throw new ClusterError(
+        `instance ${n} did not answer on ${url} within ${startDeadlineMs / 1000} s: ${output().trim()}`,
+      );
+    }
+    // Someone else took the port first: try another one.
+    if (/cannot listen/.test(output())) continue;
+    // The app's own one-line reason (cookie-lab cannot start: ...), not a stack.
+    const reason = /cookie-lab cannot start: .*/.exec(output())?.[0] ?? output().trim();
+    throw new ClusterError(`instance ${n} exited: ${reason}`);
   }
-  throw new ClusterError(
-    `instance ${n} did not answer on ${url} within ${startDeadlineMs / 1000} s: ${output().trim()}`,
-  );
 }
 
 async function waitForNginx(url: string, nginx: ChildProcess, output: () => string): Promise<void> {
