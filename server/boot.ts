@@ -5,6 +5,7 @@ import { createHashTurns, hashesPerAddress } from './http/hash-turns.ts';
 import { newInstanceId } from './http/instance.ts';
 import { createLoginThrottle } from './http/login-throttle.ts';
 import { throttleRegistrations } from './http/registration-throttle.ts';
+import { openThrottleStore } from './http/throttle-store.ts';
 import type { Logger } from './log.ts';
 import { createHasher } from './passwords/create-hasher.ts';
 import { createSessionStore } from './sessions/create-store.ts';
@@ -14,7 +15,7 @@ import { openUserRepository } from './users/open.ts';
 export interface Booted {
   app: Express;
   deps: AppDeps;
-  /** Releases what boot opened: the hasher's workers, the stores' connections, the file lock. */
+  /** Releases what boot opened: the hasher's workers, the stores' and counters' connections, the file lock. */
   close(): Promise<void>;
 }
 
@@ -23,11 +24,15 @@ export async function boot(config: Config, log: Logger, now: () => number = Date
   const users = await openUserRepository(config, log, now);
   try {
     const secrets = await loadSessionSecrets(config, log);
-    const store = await createSessionStore({ config, secrets, users, log, now });
+    const counters = await openThrottleStore(config, log);
+    const store = await createSessionStore({ config, secrets, users, log, now }).catch(async (error) => {
+      await counters.close();
+      throw error;
+    });
     const hasher = createHasher(config);
     const throttle = {
-      login: createLoginThrottle(config.limits),
-      registrations: throttleRegistrations(config.limits),
+      login: createLoginThrottle(config.limits, counters),
+      registrations: throttleRegistrations(config.limits, counters),
       // As many hashes at once as the pool has threads (bcryptjs on the main thread: one).
       hashTurns: createHashTurns(Math.max(1, config.hashWorkers), hashesPerAddress),
     };
@@ -36,7 +41,7 @@ export async function boot(config: Config, log: Logger, now: () => number = Date
       app: createApp(deps),
       deps,
       async close() {
-        await Promise.allSettled([store.close(), hasher.close()]);
+        await Promise.allSettled([store.close(), hasher.close(), counters.close()]);
         // Last: the file is free only once nothing here can write it any more.
         await users.close();
       },

@@ -10,6 +10,9 @@ export type StoreKind = (typeof storeKinds)[number];
 export const userStoreKinds = ['lowdb', 'postgres'] as const;
 export type UserStoreKind = (typeof userStoreKinds)[number];
 
+export const throttleStoreKinds = ['memory', 'redis', 'postgres'] as const;
+export type ThrottleStoreKind = (typeof throttleStoreKinds)[number];
+
 export const logLevels = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof logLevels)[number];
 
@@ -34,9 +37,15 @@ export interface Config {
    * @default 'lowdb'
    */
   userStore: UserStoreKind;
-  /** For SESSION_STORE=redis. @default 'redis://127.0.0.1:6379' */
+  /**
+   * Where the brute-force counters live: in this process (one instance), or in Redis
+   * (REDIS_URL) or PostgreSQL (DATABASE_URL), shared by every instance, so that a limit
+   * holds however a load balancer spreads the attempts. @default 'memory'
+   */
+  throttleStore: ThrottleStoreKind;
+  /** For SESSION_STORE=redis and THROTTLE_STORE=redis. @default 'redis://127.0.0.1:6379' */
   redisUrl: string;
-  /** For SESSION_STORE=postgres and USER_STORE=postgres. @default 'postgres://postgres@127.0.0.1:5432/postgres' */
+  /** For SESSION_STORE, USER_STORE and THROTTLE_STORE=postgres. @default 'postgres://postgres@127.0.0.1:5432/postgres' */
   databaseUrl: string;
   /**
    * For SESSION_STORE=memcached: the servers, as MEMCACHED_SERVERS' comma-separated
@@ -48,8 +57,8 @@ export interface Config {
   /**
    * Names what a server-side store creates, so that two apps (or two spec runs) can share
    * one Redis or one database without seeing each other's sessions: Redis keys start with
-   * `<namespace>:` (Memcached keys too), the PostgreSQL tables are `<namespace>_sessions` and
-   * `<namespace>_users`.
+   * `<namespace>:` (Memcached keys too), the PostgreSQL tables are `<namespace>_sessions`,
+   * `<namespace>_users` and `<namespace>_throttle`.
    * @default 'cookie_lab'
    * @example 'cookie_lab_staging'
    */
@@ -265,6 +274,7 @@ export function loadConfig(env: Env = process.env): Config {
     sessionSecrets: secrets(env, mode),
     sessionStore: oneOf(env, 'SESSION_STORE', storeKinds, 'cookie'),
     userStore: oneOf(env, 'USER_STORE', userStoreKinds, 'lowdb'),
+    throttleStore: oneOf(env, 'THROTTLE_STORE', throttleStoreKinds, 'memory'),
     redisUrl: text(env, 'REDIS_URL', 'redis://127.0.0.1:6379'),
     databaseUrl: text(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/postgres'),
     memcachedServers: memcachedServers(env),

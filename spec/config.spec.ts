@@ -148,6 +148,11 @@ describe('configuration', () => {
       { MEMCACHED_SERVERS: 'memcached://a:1' },
       /^MEMCACHED_SERVERS: .*"memcached:\/\/a:1"/,
     ],
+    [
+      'an unknown throttle store',
+      { THROTTLE_STORE: 'memcached' },
+      /^THROTTLE_STORE: must be one of memory, redis, postgres, got "memcached"$/,
+    ],
     ['production without a secret', { NODE_ENV: 'production' }, /^SESSION_SECRET: is required in production/],
     [
       'a short secret in production',
