@@ -8,7 +8,6 @@ import { lifetimesOf } from '../sessions/lifetimes.ts';
 import { readSessionSecrets } from '../sessions/secret-file.ts';
 import { createLogger } from '../log.ts';
 import { StoreUnreachableError } from '../sessions/server-side/errors.ts';
-import { PostgresUserRepository } from '../users/postgres.ts';
 import { userFileShape, usernameKey, type User } from '../users/user.ts';
 
 const help = `npm run cookie -- <command>
@@ -46,6 +45,8 @@ async function decode(config: Config, raw: string | undefined): Promise<string> 
 /** The user as the running server sees it; the lowdb file is read, never locked or written. */
 async function findUser(config: Config, username: string): Promise<User | undefined> {
   if (config.userStore === 'postgres') {
+    // Loaded only here: reading a cookie must not load a database client.
+    const { PostgresUserRepository } = await import('../users/postgres.ts');
     const users = await PostgresUserRepository.open({
       url: config.databaseUrl,
       namespace: config.sessionNamespace,

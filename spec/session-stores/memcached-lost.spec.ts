@@ -47,7 +47,7 @@ describe('losing Memcached while the app runs', function () {
       .send({ username: 'bob', password: 'bobs password' });
     expect(bob, 'registration needs no session').to.have.status(201);
     const health = await healthBecomes(lab!, 503);
-    expect(health.body).to.deep.equal({ ok: false, store: 'memcached', reachable: false });
+    expect(health.body).to.include({ ok: false, store: 'memcached', reachable: false });
     expect(lostLines(), 'logged once for the whole outage').to.have.length(1);
   }
 
