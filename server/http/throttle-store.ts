@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { boundedPool, createLocked } from '../postgres.ts';
 import {
   RateLimiterMemory,
   RateLimiterPostgres,
@@ -126,35 +127,21 @@ async function redisThrottle(config: Config, log: Logger): Promise<ThrottleStore
  * CREATE TABLE IF NOT EXISTS runs unlocked, and instances starting together race on it.
  * The columns are the ones the library reads and writes.
  */
-async function createThrottleTable(pool: pg.Pool, table: string): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [table]);
-    await client.query(`CREATE TABLE IF NOT EXISTS ${table} (
+const createThrottleTable = (pool: pg.Pool, table: string): Promise<void> =>
+  createLocked(pool, table, [
+    `CREATE TABLE IF NOT EXISTS ${table} (
       key varchar(255) PRIMARY KEY,
       points integer NOT NULL DEFAULT 0,
       expire bigint
-    )`);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
-}
+    )`,
+  ]);
 
 async function postgresThrottle(config: Config, log: Logger): Promise<ThrottleStore> {
   // Safe unquoted: config allows only [a-z0-9_] starting with a letter.
   const table = `${config.sessionNamespace}_throttle`;
-  const pool = new pg.Pool({
-    connectionString: config.databaseUrl,
-    connectionTimeoutMillis: throttleCallDeadlineMs,
-    query_timeout: throttleCallDeadlineMs,
-    max: 5,
-  });
-  pool.on('error', (error) => log.warn(`postgres throttle store connection lost: ${reasonOf(error)}`));
+  const pool = boundedPool(config.databaseUrl, { deadlineMs: throttleCallDeadlineMs, max: 5 }, (error) =>
+    log.warn(`postgres throttle store connection lost: ${reasonOf(error)}`),
+  );
   try {
     await within(throttleCallDeadlineMs * 3, createThrottleTable(pool, table));
   } catch (error) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { boundedPool, createLocked } from '../postgres.ts';
 import type { Logger } from '../log.ts';
 import { within } from '../sessions/server-side/backing.ts';
 import { reasonOf, redactUrl, StoreUnreachableError } from '../sessions/server-side/errors.ts';
@@ -52,28 +53,18 @@ const toUser = (row: Row): User => ({
  * CREATE TABLE IF NOT EXISTS alone races (two starts both pass the check and one fails on
  * pg_type), so the schema is created under a transaction-scoped advisory lock.
  */
-async function createSchema(pool: pg.Pool, table: string): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [table]);
-    await client.query(`CREATE TABLE IF NOT EXISTS ${table} (
+const createSchema = (pool: pg.Pool, table: string): Promise<void> =>
+  createLocked(pool, table, [
+    `CREATE TABLE IF NOT EXISTS ${table} (
       id text PRIMARY KEY,
       username text NOT NULL,
       username_key text COLLATE "C" NOT NULL,
       password_hash text NOT NULL,
       created_at text NOT NULL,
       session_version integer NOT NULL DEFAULT 0
-    )`);
-    await client.query(`CREATE UNIQUE INDEX IF NOT EXISTS ${table}_username_key ON ${table} (username_key)`);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
-}
+    )`,
+    `CREATE UNIQUE INDEX IF NOT EXISTS ${table}_username_key ON ${table} (username_key)`,
+  ]);
 
 /**
  * One connection that LISTENs to the table's channel: every change to a user, from any
@@ -197,14 +188,9 @@ export class PostgresUserRepository implements UserRepository {
   static async open({ url, namespace, log, now }: PostgresUsersOptions): Promise<PostgresUserRepository> {
     // Safe unquoted: config allows only [a-z0-9_] starting with a letter.
     const table = `${namespace}_users`;
-    const pool = new pg.Pool({
-      connectionString: url,
-      connectionTimeoutMillis: userQueryDeadlineMs,
-      query_timeout: userQueryDeadlineMs,
-      max: 10,
-    });
-    // An idle connection that dies is reported here; unhandled, it would end the process.
-    pool.on('error', (error) => log.warn(`postgres user store connection lost: ${reasonOf(error)}`));
+    const pool = boundedPool(url, { deadlineMs: userQueryDeadlineMs, max: 10 }, (error) =>
+      log.warn(`postgres user store connection lost: ${reasonOf(error)}`),
+    );
     try {
       await within(userQueryDeadlineMs * 2, createSchema(pool, table));
     } catch (error) {

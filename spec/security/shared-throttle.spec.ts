@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { createClient } from 'redis';
 import { needService, redisKeys, specDatabaseUrl, specRedisUrl, sql } from '../support/stores.ts';
-import { TcpProxy } from '../support/tcp-proxy.ts';
+import { startStallProxy, type StallProxy } from '../support/stall-proxy.ts';
 import { removeTestApp, request, testApp, type TestApp } from '../support/test-app.ts';
 
 // THROTTLE_STORE=redis|postgres: two instances behind one balancer count failed logins
@@ -79,7 +79,7 @@ describe('security: a throttle store that stalls fails closed', function () {
   for (const kind of ['redis', 'postgres'] as const) {
     describe(`[THROTTLE_STORE=${kind}]`, function () {
       before(needService(kind));
-      let proxy: TcpProxy | undefined;
+      let proxy: StallProxy | undefined;
       let lab: TestApp | undefined;
       afterEach(async () => {
         proxy?.resume();
@@ -89,7 +89,7 @@ describe('security: a throttle store that stalls fails closed', function () {
 
       it('answers a login 503 throttle_store_unavailable within 2 s, never a 401 nor a hang, and heals', async () => {
         const target = new URL(kind === 'redis' ? specRedisUrl : specDatabaseUrl);
-        proxy = await TcpProxy.start({
+        proxy = await startStallProxy({
           host: target.hostname,
           port: Number(target.port || (kind === 'redis' ? 6379 : 5432)),
         });

@@ -6,7 +6,7 @@ import { PostgresUserRepository } from '../../server/users/postgres.ts';
 import { freePort } from '../support/outage.ts';
 import { runToExit } from '../support/process.ts';
 import { forEachUserStore, needService, specDatabaseUrl, sql } from '../support/stores.ts';
-import { TcpProxy } from '../support/tcp-proxy.ts';
+import { startStallProxy, type StallProxy } from '../support/stall-proxy.ts';
 import {
   alice,
   loginAs,
@@ -137,7 +137,7 @@ describe('the users table', function () {
 describe('users in PostgreSQL that stalls while the app runs', function () {
   this.timeout(30_000);
   before(needService('postgres'));
-  let proxy: TcpProxy;
+  let proxy: StallProxy;
   let lab: TestApp | undefined;
   afterEach(async () => {
     proxy?.resume();
@@ -147,7 +147,7 @@ describe('users in PostgreSQL that stalls while the app runs', function () {
 
   it('answers 503 user_store_unavailable within 2 s on every route that needs a user, and heals by itself', async () => {
     const target = new URL(specDatabaseUrl);
-    proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 5432) });
+    proxy = await startStallProxy({ host: target.hostname, port: Number(target.port || 5432) });
     const viaProxy = Object.assign(new URL(specDatabaseUrl), { port: String(proxy.port) }).toString();
     const namespace = `cl_spec_stall_${process.pid}_${randomBytes(3).toString('hex')}`;
     lab = await testApp({ USER_STORE: 'postgres', DATABASE_URL: viaProxy, SESSION_NAMESPACE: namespace });
@@ -198,7 +198,7 @@ describe('users in PostgreSQL that stalls while the app runs', function () {
 
   it('names the user store, not the session store, when a server-side session cannot check its user', async () => {
     const target = new URL(specDatabaseUrl);
-    proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 5432) });
+    proxy = await startStallProxy({ host: target.hostname, port: Number(target.port || 5432) });
     const viaProxy = Object.assign(new URL(specDatabaseUrl), { port: String(proxy.port) }).toString();
     const namespace = `cl_spec_stall_${process.pid}_${randomBytes(3).toString('hex')}`;
     lab = await testApp({

@@ -1,6 +1,7 @@
 import connectPgSimple from 'connect-pg-simple';
 import session from 'express-session';
-import pg from 'pg';
+import type pg from 'pg';
+import { boundedPool, createLocked } from '../../postgres.ts';
 import type { Logger } from '../../log.ts';
 import { within, type Backing } from './backing.ts';
 import { storeDeadlineMs } from './deadline.ts';
@@ -19,30 +20,19 @@ export interface PostgresBackingOptions {
 /**
  * connect-pg-simple's table, created here rather than with its createTableIfMissing: that
  * option remembers a failed CREATE for the life of the store, and two processes starting
- * on an empty database race. IF NOT EXISTS alone still races in PostgreSQL (both may pass
- * the check), so the creation runs under an advisory lock.
+ * on an empty database race (createLocked says why the lock).
  */
-async function createTable(pool: pg.Pool, table: string): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [table]);
-    await client.query(`CREATE TABLE IF NOT EXISTS ${table} (
+const createTable = (pool: pg.Pool, table: string): Promise<void> =>
+  createLocked(pool, table, [
+    `CREATE TABLE IF NOT EXISTS ${table} (
       sid varchar NOT NULL COLLATE "default" PRIMARY KEY,
       sess json NOT NULL,
       expire timestamp(6) NOT NULL
-    )`);
-    await client.query(`CREATE INDEX IF NOT EXISTS ${table}_expire ON ${table} (expire)`);
+    )`,
+    `CREATE INDEX IF NOT EXISTS ${table}_expire ON ${table} (expire)`,
     // Logout-all deletes by the user id inside the record: indexed, it is a lookup, not a scan.
-    await client.query(`CREATE INDEX IF NOT EXISTS ${table}_user ON ${table} ((sess->>'userId'))`);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
-}
+    `CREATE INDEX IF NOT EXISTS ${table}_user ON ${table} ((sess->>'userId'))`,
+  ]);
 
 /**
  * Sessions in a PostgreSQL table through connect-pg-simple: one row per session, its
@@ -56,18 +46,11 @@ export async function createPostgresBacking({
 }: PostgresBackingOptions): Promise<Backing> {
   // Safe unquoted: config allows only [a-z0-9_] starting with a letter.
   const table = `${namespace}_sessions`;
-  const pool = new pg.Pool({
-    connectionString: url,
-    // A query or connection attempt given up by withDeadline (deadline.ts) is given up
-    // here too, so the pool drops the connection instead of keeping it busy.
-    connectionTimeoutMillis: storeDeadlineMs,
-    query_timeout: storeDeadlineMs,
-    max: 10,
-  });
-  // An idle connection that dies (a restarted or terminated server) is reported here;
-  // unhandled, it would end the process. The pool opens a new one on the next query.
-  // withDeadline logs the outage once, when a request meets it; this line is the detail.
-  pool.on('error', (error) => log.debug(`postgres session store connection lost: ${reasonOf(error)}`));
+  // withDeadline (deadline.ts) bounds every call and logs the outage once, when a request
+  // meets it; a lost idle connection is only the detail.
+  const pool = boundedPool(url, { deadlineMs: storeDeadlineMs, max: 10 }, (error) =>
+    log.debug(`postgres session store connection lost: ${reasonOf(error)}`),
+  );
   try {
     await createTable(pool, table);
   } catch (error) {
