@@ -1,14 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, type Config } from '../config.ts';
+import { loadConfig, type Config } from '../config.ts';
 import { createCookieCodec } from '../sessions/cookie/codec.ts';
 import { cookieFlagsFor, pastedCookieValue } from '../sessions/cookie/header.ts';
 import { forgeValue, readOpened } from '../sessions/cookie/leaked-key.ts';
 import { lifetimesOf } from '../sessions/lifetimes.ts';
 import { readSessionSecrets } from '../sessions/secret-file.ts';
 import { createLogger } from '../log.ts';
-import { StoreUnreachableError } from '../sessions/server-side/errors.ts';
 import { userFileShape, usernameKey, type User } from '../users/user.ts';
+import { CliError, runCli } from './run.ts';
 
 const help = `npm run cookie -- <command>
 
@@ -22,8 +22,6 @@ USER_STORE=postgres.
 Why this exists: a cookie store puts the whole session in the browser, sealed with one
 key. Whoever holds that key can read every session and mint one for any user, without
 a password and without the server noticing. This tool is that attacker, for a class.`;
-
-class CliError extends Error {}
 
 async function codecFor(config: Config) {
   const secrets = await readSessionSecrets(config);
@@ -101,16 +99,4 @@ async function main(argv: string[]): Promise<string> {
   throw new CliError(`unknown command "${command}"; try: npm run cookie -- --help`);
 }
 
-main(process.argv.slice(2)).then(
-  (output) => console.log(output),
-  (error: unknown) => {
-    const parseArgsError = String((error as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS');
-    const known =
-      error instanceof CliError ||
-      error instanceof ConfigError ||
-      error instanceof StoreUnreachableError ||
-      parseArgsError;
-    console.error(`cookie: ${known ? (error as Error).message : String(error)}`);
-    process.exit(1);
-  },
-);
+runCli('cookie', main);

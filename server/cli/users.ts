@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config.ts';
+import { loadConfig } from '../config.ts';
 import { createLogger } from '../log.ts';
-import { StoreUnreachableError } from '../sessions/server-side/errors.ts';
 import { PostgresUserRepository } from '../users/postgres.ts';
 import { userFileShape } from '../users/user.ts';
+import { CliError, runCli } from './run.ts';
 
 const help = `npm run users -- <command>
 
@@ -13,8 +13,6 @@ const help = `npm run users -- <command>
 The users go to the table <SESSION_NAMESPACE>_users at DATABASE_URL, with their password
 hashes and session versions as they are, so every password and every cookie still works.
 A user whose id or name is already there is skipped: running it twice copies nothing twice.`;
-
-class CliError extends Error {}
 
 async function importFile(file: string): Promise<string> {
   let raw: string;
@@ -69,16 +67,4 @@ async function main(argv: string[]): Promise<string> {
   throw new CliError(`unknown command "${command}"; try: npm run users -- --help`);
 }
 
-main(process.argv.slice(2)).then(
-  (output) => console.log(output),
-  (error: unknown) => {
-    const parseArgsError = String((error as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS');
-    const known =
-      error instanceof CliError ||
-      error instanceof ConfigError ||
-      error instanceof StoreUnreachableError ||
-      parseArgsError;
-    console.error(`users: ${known ? (error as Error).message : String(error)}`);
-    process.exit(1);
-  },
-);
+runCli('users', main);
