@@ -19,7 +19,13 @@ export default {
   testRunnerNodeArgs: ['--import', mocha12, '--import', 'tsx'],
   // Stryker also loads every plugin in a checker process, even with no checker configured.
   checkerNodeArgs: ['--import', mocha12],
-  mochaOptions: { config: '.mocharc.json' },
+  mochaOptions: {
+    config: '.mocharc.json',
+    // Left out of the mutation run, not of `npm test`: a spec that fails in the first (dry) run
+    // stops Stryker, and this one fails on a loaded machine (it reads a Redis key whose TTL
+    // is 1 s, and on a loaded machine the key is already gone).
+    ignore: ['spec/session-stores/store-records.spec.ts'],
+  },
   mutate: [
     'server/sessions/**/*.ts',
     'server/http/**/*.ts',
