@@ -2,7 +2,7 @@
 // server), $JAR (a curl cookie jar) and $DIR (a scratch folder); the docs show them
 // with http://localhost:3000 and cookies.txt instead.
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { devSecretFile } from '../server/sessions/secret-file.ts';
 
 export interface Step {
   command: string;
@@ -24,7 +24,7 @@ const alice = `'{"username":"alice","password":"correct horse battery"}'`;
 const cookieOf = (file: string) => `$(awk '$6 ~ /session$/ {print $7}' "${file}")`;
 const newKey = 'rotated-key-for-the-transcript-0123456789';
 const devKey = (env: Record<string, string>) =>
-  readFileSync(path.join(path.dirname(env.DB_FILE!), '.session-secret'), 'utf8').trim();
+  readFileSync(devSecretFile({ dbFile: env.DB_FILE! }), 'utf8').trim();
 
 export const transcripts: Transcript[] = [
   {

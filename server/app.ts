@@ -2,11 +2,10 @@ import express, { Router, type Express } from 'express';
 import { jsonBody } from './http/body.ts';
 import { errorHandler, notFound } from './http/errors.ts';
 import { labPage } from './http/lab-page.ts';
-import { noStore } from './http/no-store.ts';
+import { noStore, noStoreWithCookie } from './http/no-store.ts';
 import { refuseCrossSite } from './http/refuse-cross-site.ts';
 import { requireHttps } from './http/require-https.ts';
 import { securityHeaders } from './http/security-headers.ts';
-import { series } from './http/series.ts';
 import { accountRoutes } from './routes/account.ts';
 import { authRoutes } from './routes/auth.ts';
 import type { AppDeps } from './routes/deps.ts';
@@ -18,12 +17,31 @@ import { userRoutes } from './routes/users.ts';
 export type { AppDeps } from './routes/deps.ts';
 
 /**
+ * Everything under /api. The guards are mounted on this router rather than testing
+ * req.path themselves: Express matches paths case-insensitively and with or without a
+ * trailing slash (`POST /API/login/` logs in), so a string test disagrees with the
+ * router, while a guard on the router runs for exactly the requests its routes serve.
+ */
+function apiRouter(deps: AppDeps): Router {
+  const api = Router();
+  api.use(noStore);
+  // Refusals first, so a refused request is never parsed and never gets a cookie.
+  if (deps.config.mode === 'production') api.use(requireHttps);
+  api.use(refuseCrossSite, jsonBody(), deps.store.middleware);
+  for (const routes of [authRoutes, accountRoutes, userRoutes, sessionRoutes, labRoutes]) {
+    api.use(routes(deps));
+  }
+  // An unknown API path ends here: it never reaches the lab page's files.
+  api.use(notFound);
+  return api;
+}
+
+/**
  * The whole HTTP application, built from its dependencies and never listening by
  * itself: index.ts listens, and the specs drive this same app through chai-http.
  */
 export function createApp(deps: AppDeps): Express {
   const app = express();
-  const production = deps.config.mode === 'production';
   app.disable('x-powered-by');
   // One proxy hop, and only when told: otherwise X-Forwarded-* is ignored everywhere
   // (req.ip, req.secure, req.host), since any client can send those headers.
@@ -32,28 +50,12 @@ export function createApp(deps: AppDeps): Express {
   // body for it was wasted work. The lab page's files keep theirs (express.static).
   app.set('etag', false);
 
-  app.use(
-    series(
-      // Headers that apply to the page too come first.
-      securityHeaders(production),
-      noStore,
-      // The page's files need no body parsing and no session: they come before both.
-      labPage(),
-      // Refusals next, so a refused request is never parsed and never gets a cookie.
-      requireHttps(production),
-      refuseCrossSite,
-      jsonBody(),
-      deps.store.middleware,
-    ),
-  );
-
-  // One router for every route: a request walks one list of paths, not six routers.
-  const routes = Router();
-  for (const mount of [healthRoutes, authRoutes, accountRoutes, userRoutes, sessionRoutes, labRoutes]) {
-    mount(deps, routes);
-  }
-  app.use(routes);
-
+  // Headers that apply to the page too come first.
+  app.use(securityHeaders(deps.config.mode === 'production'));
+  app.use(noStoreWithCookie);
+  app.use('/api', apiRouter(deps));
+  app.use(healthRoutes(deps));
+  app.use(labPage());
   app.use(notFound);
   app.use(errorHandler(deps.log));
   return app;

@@ -20,7 +20,7 @@ export interface Config {
   host: string;
   /**
    * Session keys, newest first: the first seals, all of them open (key rotation).
-   * `null` in development means "use the generated key in data/.session-secret".
+   * `null` in development means "use the generated key in data/db.json.session-secret (DB_FILE + .session-secret)".
    */
   sessionSecrets: string[] | null;
   /** @default 'cookie' */

@@ -3,6 +3,7 @@ import { boot } from './boot.ts';
 import { ConfigError, loadConfig, minProductionBcryptCost } from './config.ts';
 import { answerClientErrorsInJson } from './http/client-error.ts';
 import { createLogger } from './log.ts';
+import { secretSource } from './sessions/secret-file.ts';
 import { StoreUnreachableError } from './sessions/server-side/errors.ts';
 import { UserFileLockedError } from './users/user-file-lock.ts';
 import { UserFileError } from './users/user-file.ts';
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
   server.on('listening', () => {
     const { port } = server.address() as AddressInfo;
     log.info(
-      `cookie-lab listening on http://${config.host}:${port} (session store: ${config.sessionStore}, users: ${config.dbFile})`,
+      `cookie-lab listening on http://${config.host}:${port} (session store: ${config.sessionStore}, users: ${config.dbFile}, keys: ${secretSource(config)})`,
     );
     if (config.bcryptCost < minProductionBcryptCost) {
       log.warn(

@@ -44,6 +44,20 @@ describe('configuration', () => {
     ]);
   });
 
+  it('takes a 32-character key in production and refuses 31, in any place of the list', () => {
+    const key32 = 'k'.repeat(32);
+    const key31 = 'k'.repeat(31);
+    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: key32 }).sessionSecrets).to.deep.equal([
+      key32,
+    ]);
+    expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: key31 })).to.throw(
+      /^SESSION_SECRET: key 1 has 31 characters; production needs at least 32$/,
+    );
+    expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: `${key32},${key31}` })).to.throw(
+      /^SESSION_SECRET: key 2 has 31 characters/,
+    );
+  });
+
   it('accepts bcrypt cost 10 in production, and the default 12', () => {
     const production = { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32) };
     expect(loadConfig({ ...production, BCRYPT_COST: '10' }).bcryptCost).to.equal(10);

@@ -16,15 +16,17 @@ describe('the server process', function () {
     const dbFile = path.join(dir, 'db.json');
     const server = await startListening({ DB_FILE: dbFile });
     try {
-      expect(server.output()).to.match(/generated a development session secret in .*\.session-secret/);
-      expect(server.output()).to.match(/session store: cookie, users: .*db\.json/);
+      expect(server.output()).to.match(
+        /generated a development session secret in .*db\.json\.session-secret/,
+      );
+      expect(server.output()).to.match(
+        /session store: cookie, users: .*db\.json, keys: .*db\.json\.session-secret\)/,
+      );
       const health = await fetch(`${server.url}/healthz`);
       expect(health.status).to.equal(200);
-      const secret = await stat(path.join(dir, '.session-secret'));
+      const secret = await stat(`${dbFile}.session-secret`);
       expect(secret.mode & 0o777).to.equal(0o600);
-      expect(server.output()).not.to.include(
-        (await readFile(path.join(dir, '.session-secret'), 'utf8')).trim(),
-      );
+      expect(server.output()).not.to.include((await readFile(`${dbFile}.session-secret`, 'utf8')).trim());
     } finally {
       server.child.kill('SIGTERM');
     }

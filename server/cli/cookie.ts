@@ -13,8 +13,8 @@ const help = `npm run cookie -- <command>
   decode <cookie>          print what is inside a session cookie
   forge --username <name>  print a session cookie the server accepts as that user
 
-Both read SESSION_SECRET (or the development key beside DB_FILE), and forge reads the
-user's id and session version from DB_FILE.
+Both read SESSION_SECRET (or DB_FILE's development key, kept in DB_FILE.session-secret),
+and forge reads the user's id and session version from DB_FILE.
 
 Why this exists: a cookie store puts the whole session in the browser, sealed with one
 key. Whoever holds that key can read every session and mint one for any user, without
@@ -57,7 +57,15 @@ async function forge(config: Config, username: string | undefined): Promise<stri
   } catch {
     throw new CliError(`cannot read DB_FILE ${config.dbFile}`);
   }
-  const parsed = userFileShape.safeParse(JSON.parse(raw));
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    // Not JSON.parse's message: it quotes the start of the file, and an error never
+    // echoes a file's contents (it may be the wrong file, holding anything).
+    throw new CliError(`DB_FILE ${config.dbFile} is not valid JSON`);
+  }
+  const parsed = userFileShape.safeParse(json);
   if (!parsed.success) throw new CliError(`DB_FILE ${config.dbFile} does not hold a user list`);
   const user = parsed.data.users.find(
     (candidate) => usernameKey(candidate.username) === usernameKey(username),
@@ -87,11 +95,7 @@ main(process.argv.slice(2)).then(
   (output) => console.log(output),
   (error: unknown) => {
     const parseArgsError = String((error as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS');
-    const known =
-      error instanceof CliError ||
-      error instanceof ConfigError ||
-      error instanceof SyntaxError ||
-      parseArgsError;
+    const known = error instanceof CliError || error instanceof ConfigError || parseArgsError;
     console.error(`cookie: ${known ? (error as Error).message : String(error)}`);
     process.exit(1);
   },

@@ -19,7 +19,7 @@ export const notAuthenticated = (): HttpError =>
   new HttpError(401, 'not_authenticated', 'Log in first: this route needs a session.');
 
 export const notFound: RequestHandler = (req, _res, next) => {
-  next(new HttpError(404, 'not_found', `Nothing here: ${req.method} ${req.path}.`));
+  next(new HttpError(404, 'not_found', `Nothing here: ${req.method} ${req.baseUrl}${req.path}.`));
 };
 
 interface BodyParserError {

@@ -6,14 +6,11 @@ const publicDir = fileURLToPath(new URL('../public', import.meta.url));
 
 /**
  * Serves the lab page and its files. express.static reads nothing until asked, so
- * start-up pays nothing for it. API paths never reach the file system: an unknown
- * /api/* goes straight on to the JSON 404, and a request for a missing file or a folder
- * falls through to it too (no HTML redirect, no plain-text answer).
+ * start-up pays nothing for it. It is mounted after the API router, which answers every
+ * /api path itself (a 404 for an unknown one), so API paths never reach the file system;
+ * a missing file or a folder falls through to the JSON 404 too (no HTML redirect, no
+ * plain-text answer).
  */
 export function labPage(): RequestHandler {
-  const files = express.static(publicDir, { index: 'index.html', redirect: false, fallthrough: true });
-  return (req, res, next) => {
-    if (req.path.startsWith('/api/') || req.path === '/healthz') return next();
-    files(req, res, next);
-  };
+  return express.static(publicDir, { index: 'index.html', redirect: false, fallthrough: true });
 }

@@ -35,7 +35,7 @@ export function route(router: Router, path: string, handlers: Handlers, options:
       new HttpError(
         405,
         'method_not_allowed',
-        reason ?? `${req.method} is not allowed on ${req.path}; use ${allow}.`,
+        reason ?? `${req.method} is not allowed on ${req.baseUrl}${req.path}; use ${allow}.`,
         { Allow: allow },
       ),
     );

@@ -2,21 +2,19 @@ import type { RequestHandler } from 'express';
 import { HttpError } from './errors.ts';
 
 /**
- * In production every API request must arrive over HTTPS: a password or a session
- * cookie sent in clear text is already lost, so the request is refused before its
- * body is read, and no cookie is issued. req.secure believes X-Forwarded-Proto only
- * when TRUST_PROXY is set. Anything outside /api (/healthz, the lab page) stays
- * reachable, so a load balancer can probe over plain HTTP.
+ * Production mounts this on the API router: every API request must arrive over HTTPS. A
+ * password or a session cookie sent in clear text is already lost, so the request is
+ * refused before its body is read, and no cookie is issued. req.secure believes
+ * X-Forwarded-Proto only when TRUST_PROXY is set. Anything outside the API (/healthz,
+ * the lab page) stays reachable, so a load balancer can probe over plain HTTP.
  */
-export function requireHttps(production: boolean): RequestHandler {
-  return (req, _res, next) => {
-    if (!production || req.secure || !req.path.startsWith('/api/')) return next();
-    next(
-      new HttpError(
-        403,
-        'https_required',
-        'This server only takes API requests over HTTPS. Behind a TLS proxy, set TRUST_PROXY so X-Forwarded-Proto is believed.',
-      ),
-    );
-  };
-}
+export const requireHttps: RequestHandler = (req, _res, next) => {
+  if (req.secure) return next();
+  next(
+    new HttpError(
+      403,
+      'https_required',
+      'This server only takes API requests over HTTPS. Behind a TLS proxy, set TRUST_PROXY so X-Forwarded-Proto is believed.',
+    ),
+  );
+};

@@ -13,6 +13,27 @@ export interface PasswordHasher {
   close(): Promise<void>;
 }
 
+/**
+ * verify() for every hasher, the one home of its two rules. An unknown user (no stored
+ * hash) gets a full comparison against `dummy`, a hash of the same cost, so it takes as long
+ * as a wrong password. A password over bcrypt's 72 bytes would be compared on its first 72
+ * only ("the real password + anything" would pass); no stored password is longer (the
+ * policy refuses them), so it is wrong, and it gets the same full comparison, against the
+ * dummy. Exactly one comparison either way.
+ */
+export function verifyWithDummy(
+  compare: (password: string, hash: string) => Promise<boolean>,
+  dummy: Promise<string>,
+): PasswordHasher['verify'] {
+  return async (password, stored) => {
+    if (stored === undefined || longerThanBcryptReads(password)) {
+      await compare(password, await dummy);
+      return false;
+    }
+    return compare(password, stored);
+  };
+}
+
 // bcryptjs' async API, never the *Sync calls: those hold the event loop for the whole
 // hash (about 218 ms at cost 12 here), during which the server answers nobody.
 export function createBcryptHasher(cost: number): PasswordHasher {
@@ -21,16 +42,7 @@ export function createBcryptHasher(cost: number): PasswordHasher {
   const dummy = bcrypt.hash('dummy password for unknown users', cost);
   return {
     hash: (password) => bcrypt.hash(password, cost),
-    async verify(password, hash) {
-      // bcrypt would compare only the first 72 bytes, so "the real password + anything"
-      // would pass. No stored password is longer (the policy refuses them), so a longer
-      // one is wrong: it gets the same full comparison, against the dummy.
-      if (hash === undefined || longerThanBcryptReads(password)) {
-        await bcrypt.compare(password, await dummy);
-        return false;
-      }
-      return bcrypt.compare(password, hash);
-    },
+    verify: verifyWithDummy((password, hash) => bcrypt.compare(password, hash), dummy),
     close: async () => {
       await dummy;
     },

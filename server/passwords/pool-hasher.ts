@@ -1,6 +1,5 @@
 import { Piscina } from 'piscina';
-import type { PasswordHasher } from './hasher.ts';
-import { longerThanBcryptReads } from './limits.ts';
+import { verifyWithDummy, type PasswordHasher } from './hasher.ts';
 
 const workerFile = new URL('./bcrypt-worker.mjs', import.meta.url).href;
 
@@ -34,15 +33,8 @@ export function createPoolHasher(cost: number, threads: number): PasswordHasher 
 
   return {
     hash,
-    async verify(password, stored) {
-      // As in hasher.ts: an unknown user, or a password bcrypt would cut to its first 72
-      // bytes ("the real password + anything"), gets a full comparison with the dummy.
-      if (stored === undefined || longerThanBcryptReads(password)) {
-        await compare(password, await dummy);
-        return false;
-      }
-      return compare(password, stored);
-    },
+    // The dummy for unknown users and over-long passwords, as in createBcryptHasher.
+    verify: verifyWithDummy(compare, dummy),
     // Lets running hashes finish (graceful shutdown has already stopped new requests).
     close: () => pool.close(),
   };

@@ -4,14 +4,19 @@ import { parseBody } from '../http/body.ts';
 import { route } from '../http/methods.ts';
 import { passwordProblem } from '../passwords/policy.ts';
 import { sessionOf } from '../sessions/port.ts';
+import { passwordCheck } from './check-password.ts';
 import type { AppDeps } from './deps.ts';
 import { currentUser, requireUser } from './require-user.ts';
 import { changePasswordBody, deleteAccountBody } from './schemas.ts';
 
 const wrongPassword = () => new HttpError(401, 'invalid_credentials', 'That is not your current password.');
 
-/** Who am I, change my password, delete my account: each about the session's own user. */
-export function accountRoutes({ users, hasher }: AppDeps, router: Router = Router()): Router {
+/** Who am I, change my password, delete my account (under /api): each about the session's own user. */
+export function accountRoutes(deps: AppDeps): Router {
+  const { users, hasher } = deps;
+  // A wrong password here counts toward the login limits, as at login.
+  const checkPassword = passwordCheck(deps);
+  const router = Router();
   // The session may outlive its user record only between two requests: a deleted or
   // revoked user has no session from the next request on.
   const recordOf = (id: string) => {
@@ -20,7 +25,7 @@ export function accountRoutes({ users, hasher }: AppDeps, router: Router = Route
     return user;
   };
 
-  route(router, '/api/me', {
+  route(router, '/me', {
     GET: [
       requireUser,
       (req, res) => {
@@ -39,7 +44,7 @@ export function accountRoutes({ users, hasher }: AppDeps, router: Router = Route
       async (req, res) => {
         const { password } = parseBody(deleteAccountBody, req.body);
         const user = recordOf(currentUser(req).id);
-        if (!(await hasher.verify(password, user.passwordHash))) throw wrongPassword();
+        if (!(await checkPassword(req, user.username, password, user.passwordHash))) throw wrongPassword();
         await sessionOf(req).endAll();
         await users.delete(user.id);
         res.json({ message: `Account ${user.username} deleted; all its sessions have ended.` });
@@ -47,7 +52,7 @@ export function accountRoutes({ users, hasher }: AppDeps, router: Router = Route
     ],
   });
 
-  route(router, '/api/me/password', {
+  route(router, '/me/password', {
     PUT: [
       requireUser,
       async (req, res) => {
@@ -55,7 +60,8 @@ export function accountRoutes({ users, hasher }: AppDeps, router: Router = Route
         const problem = passwordProblem(newPassword);
         if (problem) throw new HttpError(400, 'invalid_password', problem);
         const user = recordOf(currentUser(req).id);
-        if (!(await hasher.verify(currentPassword, user.passwordHash))) throw wrongPassword();
+        if (!(await checkPassword(req, user.username, currentPassword, user.passwordHash)))
+          throw wrongPassword();
         const updated = await users.changePassword(user.id, await hasher.hash(newPassword));
         if (!updated) throw notAuthenticated();
         // Every other session ends with the old password; this browser gets a fresh one.

@@ -1,12 +1,12 @@
 import { Router } from 'express';
 import type { Response } from 'express';
-import { clientAddress } from '../http/client-address.ts';
 import { HttpError } from '../http/errors.ts';
 import { parseBody } from '../http/body.ts';
 import { route } from '../http/methods.ts';
 import { passwordProblem } from '../passwords/policy.ts';
 import { sessionOf } from '../sessions/port.ts';
 import { UsernameTakenError } from '../users/repository.ts';
+import { passwordCheck } from './check-password.ts';
 import type { AppDeps } from './deps.ts';
 import { requireUser } from './require-user.ts';
 import { loginBody, registerBody } from './schemas.ts';
@@ -21,8 +21,12 @@ const invalidCredentials = () => new HttpError(401, 'invalid_credentials', 'Inco
 // cleared Set-Cookie alone only replaces ours.
 const clearSiteCookies = (res: Response) => res.setHeader('Clear-Site-Data', '"cookies"');
 
-export function authRoutes({ users, hasher, throttle }: AppDeps, router: Router = Router()): Router {
-  route(router, '/api/register', {
+/** Register, log in, log out: mounted under /api. */
+export function authRoutes(deps: AppDeps): Router {
+  const { users, hasher, throttle } = deps;
+  const checkPassword = passwordCheck(deps);
+  const router = Router();
+  route(router, '/register', {
     POST: [
       throttle.registrations,
       async (req, res) => {
@@ -42,17 +46,15 @@ export function authRoutes({ users, hasher, throttle }: AppDeps, router: Router 
     ],
   });
 
-  route(router, '/api/login', {
+  route(router, '/login', {
     POST: async (req, res) => {
       const { username, password } = parseBody(loginBody, req.body);
-      // Counted as a failure from here on, unless it succeeds; 429 once the account or
-      // the address has failed too often.
-      const attempt = await throttle.login.attempt(clientAddress(req), username);
       const user = users.findByUsername(username);
-      // verify() compares against a dummy hash when the user is unknown: same work, same time.
-      const valid = await hasher.verify(password, user?.passwordHash);
+      // Counted as a failure unless it succeeds (429 once the account or the address has
+      // failed too often); an unknown user is compared against a dummy hash: same work,
+      // same time.
+      const valid = await checkPassword(req, username, password, user?.passwordHash);
       if (!user || !valid) throw invalidCredentials();
-      await attempt.succeeded();
       await sessionOf(req).start(user);
       res.json({ message: `Welcome ${user.username}!` });
     },
@@ -60,7 +62,7 @@ export function authRoutes({ users, hasher, throttle }: AppDeps, router: Router 
 
   route(
     router,
-    '/api/logout',
+    '/logout',
     {
       POST: async (req, res) => {
         await sessionOf(req).end();
@@ -77,7 +79,7 @@ export function authRoutes({ users, hasher, throttle }: AppDeps, router: Router 
     },
   );
 
-  route(router, '/api/logout/all', {
+  route(router, '/logout/all', {
     POST: [
       requireUser,
       async (req, res) => {

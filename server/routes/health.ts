@@ -3,7 +3,8 @@ import { route } from '../http/methods.ts';
 import type { AppDeps } from './deps.ts';
 
 /** Liveness, and whether the session store behind this instance answers. */
-export function healthRoutes({ store }: AppDeps, router: Router = Router()): Router {
+export function healthRoutes({ store }: AppDeps): Router {
+  const router = Router();
   route(router, '/healthz', {
     GET: async (_req, res) => {
       const reachable = await store.reachable();

@@ -25,12 +25,13 @@ function ownSession(req: Request): { session: SessionPort; report: SessionReport
   );
 }
 
-/** Your session as the server reads it, and a note to watch it grow. */
-export function sessionRoutes({ config }: AppDeps, router: Router = Router()): Router {
+/** Your session as the server reads it, and a note to watch it grow (under /api). */
+export function sessionRoutes({ config }: AppDeps): Router {
+  const router = Router();
   // Always 200, logged in or not: a page learns its state here without provoking a 401
   // (which browsers print as a console error on every page load). It says no more than
   // GET /api/me and the 401 of GET /api/session already say to the same browser.
-  route(router, '/api/session/status', {
+  route(router, '/session/status', {
     GET: (req, res) => {
       const session = sessionOf(req);
       const user = session.current();
@@ -44,13 +45,13 @@ export function sessionRoutes({ config }: AppDeps, router: Router = Router()): R
     },
   });
 
-  route(router, '/api/session', {
+  route(router, '/session', {
     GET: (req, res) => {
       res.json(ownSession(req).report);
     },
   });
 
-  route(router, '/api/session/notes', {
+  route(router, '/session/notes', {
     PUT: async (req, res) => {
       const { session } = ownSession(req);
       const { text } = parseBody(notesBody, req.body);

@@ -4,9 +4,10 @@ import { toPublic } from '../users/user.ts';
 import type { AppDeps } from './deps.ts';
 import { requireUser } from './require-user.ts';
 
-/** The lesson's restricted list: only for a logged-in user, and never with a hash. */
-export function userRoutes({ users }: AppDeps, router: Router = Router()): Router {
-  route(router, '/api/users', {
+/** The lesson's restricted list (under /api): only for a logged-in user, and never with a hash. */
+export function userRoutes({ users }: AppDeps): Router {
+  const router = Router();
+  route(router, '/users', {
     GET: [requireUser, (_req, res) => res.json(users.list().map(toPublic))],
   });
   return router;

@@ -6,6 +6,7 @@ import { cacheOpenedCookies } from './cookie/opened-cache.ts';
 import { createCookieStore } from './cookie/store.ts';
 import type { SessionStore } from './port.ts';
 import type { Backing } from './server-side/backing.ts';
+import { withDeadline } from './server-side/deadline.ts';
 import { createMemoryBacking } from './server-side/memory.ts';
 import { createPostgresBacking } from './server-side/postgres.ts';
 import { createRedisBacking } from './server-side/redis.ts';
@@ -26,8 +27,15 @@ export function sessionCookieName(config: Config): string {
   return config.mode === 'production' ? '__Host-session' : 'session';
 }
 
-/** The service behind a server-side store; Redis and PostgreSQL must answer before start-up goes on. */
+/**
+ * The service behind a server-side store; Redis and PostgreSQL must answer before start-up
+ * goes on. Whichever it is, every call to it is bounded by withDeadline.
+ */
 async function createBacking(config: Config, log: Logger): Promise<Backing> {
+  return withDeadline(await connectBacking(config, log), log);
+}
+
+async function connectBacking(config: Config, log: Logger): Promise<Backing> {
   const namespace = config.sessionNamespace;
   switch (config.sessionStore) {
     case 'memory':

@@ -6,9 +6,19 @@ import type { Logger } from '../log.ts';
 
 const generatedSecretBytes = 48;
 
-/** Where development keeps its generated key: beside the user file, so tests get their own. */
-export function devSecretFile(config: Config): string {
-  return path.join(path.dirname(config.dbFile), '.session-secret');
+/**
+ * Where development keeps its generated key: named after the user file it belongs to
+ * (`data/db.json` keeps it in `data/db.json.session-secret`). A key named after the folder
+ * alone would be shared by every server whose user file sits in that folder, each one then
+ * opening the others' cookies without anyone having chosen it.
+ */
+export function devSecretFile(config: Pick<Config, 'dbFile'>): string {
+  return `${config.dbFile}.session-secret`;
+}
+
+/** Where the keys come from, for the start-up line: the variable, or the kept key's file. */
+export function secretSource(config: Pick<Config, 'dbFile' | 'sessionSecrets'>): string {
+  return config.sessionSecrets ? 'SESSION_SECRET' : devSecretFile(config);
 }
 
 /** The configured keys, or the kept development key; undefined when there is neither. */
@@ -26,7 +36,7 @@ export async function readSessionSecrets(config: Config): Promise<string[] | und
 /**
  * The keys that seal session cookies. Production must configure SESSION_SECRET (config
  * refuses to start otherwise); development generates one key on first start and keeps
- * it beside the user file (mode 0600, git-ignored), so sessions survive a restart and a
+ * it beside the user file, named after it (mode 0600, git-ignored), so sessions survive a restart and a
  * newcomer has nothing to set.
  */
 export async function loadSessionSecrets(config: Config, log: Logger): Promise<string[]> {

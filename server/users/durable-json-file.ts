@@ -1,6 +1,7 @@
-import { open } from 'node:fs/promises';
+import fs from 'node:fs';
 import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import type { Adapter } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import writeFileAtomic from 'write-file-atomic';
@@ -16,11 +17,13 @@ export const writeDurably: FileWriter = async (file, text) => {
   await writeFileAtomic(file, text, { fsync: true });
   // Windows cannot open a folder to fsync it; NTFS journals the rename instead.
   if (process.platform === 'win32') return;
-  const folder = await open(path.dirname(file), 'r');
+  // fs.fsync looked up at each call, as write-file-atomic does for the file: one function
+  // makes both syncs, and a spec watching it sees each of them.
+  const folder = await promisify(fs.open)(path.dirname(file), 'r');
   try {
-    await folder.sync();
+    await promisify(fs.fsync)(folder);
   } finally {
-    await folder.close();
+    await promisify(fs.close)(folder);
   }
 };
 

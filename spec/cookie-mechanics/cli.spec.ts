@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -79,6 +79,14 @@ describe('the cookie decode / forge tool (what a stolen key allows)', function (
     const result = await cookie(['decode', forged], { SESSION_SECRET: 'some-other-key' });
     expect(result.code).to.equal(1);
     expect(result.stderr.trim()).to.match(/^cookie: not a session cookie sealed with any key/);
+  });
+
+  it('says a DB_FILE is not JSON without quoting any of it', async () => {
+    const notJson = path.join(dir, 'notes.txt');
+    await writeFile(notJson, 'private: the first characters of a file that is not a user file');
+    const result = await cookie(['forge', '--username', 'alice'], { DB_FILE: notJson });
+    expect(result.code).to.equal(1);
+    expect(result.stderr.trim()).to.equal(`cookie: DB_FILE ${notJson} is not valid JSON`);
   });
 
   const failures: [string, string[], Record<string, string>, RegExp][] = [

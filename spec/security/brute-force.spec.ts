@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { alice, removeTestApp, request, testApp, type TestApp } from '../support/test-app.ts';
+import { alice, loginAs, removeTestApp, request, testApp, type TestApp } from '../support/test-app.ts';
 
 const bob = { username: 'bob', password: 'bob password 1' };
 
@@ -97,6 +97,46 @@ describe('security: brute-force throttling', () => {
     expect(await register(5, '203.0.113.51')).to.have.status(201);
   });
 
+  it("does not count a locked account's refusals against the address: no password was checked", async () => {
+    await start();
+    for (let i = 1; i <= 3; i++) await login(wrong(), `192.0.2.${i}`);
+    // Six refusals from one address, over its limit of 5, were no guesses.
+    for (let i = 1; i <= 6; i++) expectThrottled(await login(wrong(), '203.0.113.20'));
+    for (let i = 1; i <= 5; i++)
+      expect(await login(wrong(`user${i}`), '203.0.113.20'), `failure ${i}`).to.have.status(401);
+    expectThrottled(await login(wrong('user6'), '203.0.113.20'));
+  });
+
+  // Retry-After is the window's remaining whole seconds, rounded up: right after the first
+  // counted attempt it is the window itself, to the second.
+  it('sets Retry-After to the login window (900 s) and the registration window (3600 s) by default', async () => {
+    await start();
+    for (let i = 1; i <= 3; i++) await login(wrong(), '192.0.2.1');
+    expect((await login(wrong(), '192.0.2.1')).headers['retry-after']).to.equal('900');
+    const register = (n: number) =>
+      request
+        .execute(lab.app)
+        .post('/api/register')
+        .set('X-Forwarded-For', '203.0.113.60')
+        .send({ username: `user${n}`, password: 'a fine password' });
+    for (let n = 1; n <= 4; n++) await register(n);
+    expect((await register(5)).headers['retry-after']).to.equal('3600');
+  });
+
+  it('reads each window from its own variable', async () => {
+    await start({ LOGIN_WINDOW_SECONDS: '61', REGISTRATION_WINDOW_SECONDS: '122' });
+    for (let i = 1; i <= 3; i++) await login(wrong(), '192.0.2.1');
+    expect((await login(wrong(), '192.0.2.1')).headers['retry-after']).to.equal('61');
+    const register = (n: number) =>
+      request
+        .execute(lab.app)
+        .post('/api/register')
+        .set('X-Forwarded-For', '203.0.113.61')
+        .send({ username: `user${n}`, password: 'a fine password' });
+    for (let n = 1; n <= 4; n++) await register(n);
+    expect((await register(5)).headers['retry-after']).to.equal('122');
+  });
+
   it('puts rate-limit headers on 429 answers only', async () => {
     await start();
     const answers = [await login(alice), await login(wrong()), await login(wrong('nobody'))];
@@ -118,5 +158,96 @@ describe('security: brute-force throttling', () => {
     expectThrottled(await login(alice));
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     expect(await login(alice)).to.have.status(200);
+  });
+});
+
+describe('security: every password check counts toward the login limits', () => {
+  let lab: TestApp;
+  let cookie: string;
+  afterEach(async () => removeTestApp(lab));
+  beforeEach(async () => {
+    lab = await testApp({ ...limits, TRUST_PROXY: '1' });
+    cookie = await loginAs(lab);
+  });
+
+  const from = '192.0.2.1';
+  const changePassword = (currentPassword: string, address = from) =>
+    request
+      .execute(lab.app)
+      .put('/api/me/password')
+      .set('Cookie', `session=${cookie}`)
+      .set('X-Forwarded-For', address)
+      .send({ currentPassword, newPassword: 'a brand new password 2' });
+  const deleteAccount = (password: string, address = from) =>
+    request
+      .execute(lab.app)
+      .delete('/api/me')
+      .set('Cookie', `session=${cookie}`)
+      .set('X-Forwarded-For', address)
+      .send({ password });
+  const login = (password: string, address = from) =>
+    request
+      .execute(lab.app)
+      .post('/api/login')
+      .set('X-Forwarded-For', address)
+      .send({ username: alice.username, password });
+  const storedHash = () => lab.deps.users.findByUsername(alice.username)!.passwordHash;
+
+  function expectThrottled(res: ChaiHttp.Response): void {
+    expect(res, JSON.stringify(res.body)).to.have.status(429);
+    expect(res.body.error).to.equal('too_many_attempts');
+    expect(Number(res.headers['retry-after'])).to.be.within(1, 900);
+  }
+
+  it('answers the 4th wrong current password with 429, and refuses the right one while throttled', async () => {
+    const hash = storedHash();
+    for (let i = 1; i <= 3; i++)
+      expect(await changePassword(`wrong guess ${i}`), `guess ${i}`).to.have.status(401);
+    expectThrottled(await changePassword('wrong guess 4'));
+    expectThrottled(await changePassword(alice.password));
+    expect(storedHash(), 'the password did not change').to.equal(hash);
+  });
+
+  it('answers the 4th wrong password of an account deletion with 429, and keeps the account', async () => {
+    for (let i = 1; i <= 3; i++)
+      expect(await deleteAccount(`wrong guess ${i}`), `guess ${i}`).to.have.status(401);
+    expectThrottled(await deleteAccount('wrong guess 4'));
+    expectThrottled(await deleteAccount(alice.password));
+    expect(lab.deps.users.findByUsername(alice.username)).not.to.equal(undefined);
+  });
+
+  it('shares the account count with login: wrong passwords on either route add up', async () => {
+    expect(await login('wrong guess 1', '192.0.2.10')).to.have.status(401);
+    expect(await changePassword('wrong guess 2', '192.0.2.11')).to.have.status(401);
+    expect(await deleteAccount('wrong guess 3', '192.0.2.12')).to.have.status(401);
+    expectThrottled(await login(alice.password, '192.0.2.13'));
+    expectThrottled(await changePassword(alice.password, '192.0.2.14'));
+  });
+
+  it('shares the address count with login: 5 failures across accounts and routes, then 429', async () => {
+    for (const username of ['bob', 'carol']) {
+      const res = await request
+        .execute(lab.app)
+        .post('/api/login')
+        .set('X-Forwarded-For', from)
+        .send({ username, password: 'wrong guess 0' });
+      expect(res).to.have.status(401);
+    }
+    expect(await changePassword('wrong guess 1')).to.have.status(401);
+    expect(await deleteAccount('wrong guess 2')).to.have.status(401);
+    const res = await request
+      .execute(lab.app)
+      .post('/api/login')
+      .set('X-Forwarded-For', from)
+      .send({ username: 'dave', password: 'wrong guess 3' });
+    expect(res, '5th failure from the address').to.have.status(401);
+    expectThrottled(await changePassword(alice.password));
+    expect(await changePassword(alice.password, '192.0.2.2'), 'another address goes on').to.have.status(200);
+  });
+
+  it('resets the account count when the current password is right', async () => {
+    for (let i = 1; i <= 2; i++) expect(await login(`wrong guess ${i}`)).to.have.status(401);
+    expect(await changePassword(alice.password)).to.have.status(200);
+    for (let i = 1; i <= 3; i++) expect(await login(`wrong guess ${i}`), `failure ${i}`).to.have.status(401);
   });
 });

@@ -57,6 +57,12 @@ describe('security: cross-site requests (CSRF)', () => {
     expectRefused(await send('post', '/api/login', alice, { 'Sec-Fetch-Site': 'cross-site' }));
   });
 
+  it('refuses Sec-Fetch-Site: same-site when there is no Origin: a sibling subdomain is another origin', async () => {
+    expectRefused(await send('post', '/api/logout', {}, { 'Sec-Fetch-Site': 'same-site' }));
+    expectRefused(await send('post', '/api/login', alice, { 'Sec-Fetch-Site': 'same-site' }));
+    expect(await me(), 'the session is untouched').to.have.status(200);
+  });
+
   it('refuses a sibling subdomain: same site, but another origin', async () => {
     expectRefused(await send('post', '/api/logout', {}, { Origin: 'http://evil.lab.example:3000' }));
     expectRefused(await send('post', '/api/logout', {}, { Origin: 'https://lab.example:3000' }));

@@ -32,14 +32,22 @@ export async function startListening(env: Record<string, string>): Promise<Runni
   return { child, url, output: () => output };
 }
 
-/** Runs the server to its exit and returns the exit code and everything it printed. */
+/**
+ * Runs the server to its exit and returns the exit code and everything it printed. A
+ * server still running after `timeoutMs` is killed and the call fails, output included:
+ * a regression that keeps it running fails its spec instead of hanging the whole suite.
+ */
 export async function runToExit(
   env: Record<string, string>,
+  timeoutMs = 20_000,
 ): Promise<{ code: number | null; output: string }> {
   const child = startServer(env);
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const [code] = (await once(child, 'exit')) as [number | null];
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+  clearTimeout(timer);
+  if (signal === 'SIGKILL') throw new Error(`the server was still running after ${timeoutMs} ms: ${output}`);
   return { code, output };
 }

@@ -31,6 +31,31 @@ export interface CookieCodec {
   open(value: string): OpenedCookie | undefined;
 }
 
+const base64url = '[A-Za-z0-9_-]+';
+const decimal = '(?:0|[1-9][0-9]*)';
+const wireShape = new RegExp(`^${base64url}\\.${base64url}\\.${decimal}\\.${decimal}\\.${base64url}$`);
+
+/**
+ * Whether a value is written exactly as seal() writes it. client-sessions reads createdAt
+ * and duration with parseInt (`0`+n, n+`abc`, `+`n all read as n) and Node decodes base64
+ * leniently (`+/` for `-_`, padding, quotes and other strays skipped, unused trailing
+ * bits ignored), so without this check one session opens under many spellings, each a
+ * value of its own to a cache or a log. Only the one spelling is a session.
+ */
+function isCanonical(value: string): boolean {
+  if (!wireShape.test(value)) return false;
+  const [iv, ciphertext, createdAt, duration, hmac] = value.split('.') as [
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  const roundTrips = (part: string) => Buffer.from(part, 'base64url').toString('base64url') === part;
+  const safe = (part: string) => Number.isSafeInteger(Number(part));
+  return roundTrips(iv) && roundTrips(ciphertext) && roundTrips(hmac) && safe(createdAt) && safe(duration);
+}
+
 /**
  * client-sessions' own wire format, `iv.ciphertext.createdAt.duration.hmac`
  * (AES-256-CBC, then HMAC-SHA256 over all of it), through its exported `util`, so
@@ -46,6 +71,7 @@ export function createCookieCodec(cookieName: string, secrets: readonly string[]
     seal: (payload, sealedAt, durationMs) =>
       clientSessions.util.encode(keys[0]!, payload, durationMs, sealedAt),
     open(value) {
+      if (!isCanonical(value)) return undefined;
       for (const [keyIndex, key] of keys.entries()) {
         let decoded: ReturnType<typeof clientSessions.util.decode> | undefined;
         try {

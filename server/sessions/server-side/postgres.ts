@@ -3,13 +3,11 @@ import session from 'express-session';
 import pg from 'pg';
 import type { Logger } from '../../log.ts';
 import { within, type Backing } from './backing.ts';
+import { storeDeadlineMs } from './deadline.ts';
 import { reasonOf, redactUrl, StoreUnreachableError } from './errors.ts';
 import { postgresQueryIndex } from './user-index.ts';
 
 const PgStore = connectPgSimple(session);
-
-/** A query or a connection attempt with no answer by then fails: a 503, not a hang. */
-const queryTimeoutMs = 2_000;
 
 export interface PostgresBackingOptions {
   url: string;
@@ -60,13 +58,16 @@ export async function createPostgresBacking({
   const table = `${namespace}_sessions`;
   const pool = new pg.Pool({
     connectionString: url,
-    connectionTimeoutMillis: queryTimeoutMs,
-    query_timeout: queryTimeoutMs,
+    // A query or connection attempt given up by withDeadline (deadline.ts) is given up
+    // here too, so the pool drops the connection instead of keeping it busy.
+    connectionTimeoutMillis: storeDeadlineMs,
+    query_timeout: storeDeadlineMs,
     max: 10,
   });
   // An idle connection that dies (a restarted or terminated server) is reported here;
   // unhandled, it would end the process. The pool opens a new one on the next query.
-  pool.on('error', (error) => log.warn(`postgres session store connection lost: ${reasonOf(error)}`));
+  // withDeadline logs the outage once, when a request meets it; this line is the detail.
+  pool.on('error', (error) => log.debug(`postgres session store connection lost: ${reasonOf(error)}`));
   try {
     await createTable(pool, table);
   } catch (error) {

@@ -2,14 +2,14 @@ import { RedisStore } from 'connect-redis';
 import { createClient } from 'redis';
 import type { Logger } from '../../log.ts';
 import { within, type Backing } from './backing.ts';
+import { storeDeadlineMs } from './deadline.ts';
 import { reasonOf, redactUrl, StoreUnreachableError } from './errors.ts';
 import { redisSetIndex } from './user-index.ts';
 
 export type RedisClient = ReturnType<typeof createClient>;
 
-/** A command that has no answer by then fails, so a paused or stalled Redis cannot hang a request. */
-const commandTimeoutMs = 2_000;
-const connectTimeoutMs = 2_000;
+// The client's own timeouts free its resources; what bounds a request is withDeadline
+// (deadline.ts), since this client forgets a command's timeout once the command is sent.
 /** Longest wait between two reconnection attempts while Redis is down. */
 const maxReconnectDelayMs = 2_000;
 
@@ -33,9 +33,9 @@ export async function createRedisBacking({ url, namespace, log }: RedisBackingOp
       // Without this the client queues every command while Redis is away and each
       // request waits for the reconnection, for ever: a hang instead of a 503.
       disableOfflineQueue: true,
-      commandOptions: { timeout: commandTimeoutMs },
+      commandOptions: { timeout: storeDeadlineMs },
       socket: {
-        connectTimeout: connectTimeoutMs,
+        connectTimeout: storeDeadlineMs,
         // At start-up a refusal is final (the process exits with one line); once running,
         // keep trying, so the app heals by itself when Redis comes back.
         reconnectStrategy: (retries, cause) =>
@@ -45,13 +45,14 @@ export async function createRedisBacking({ url, namespace, log }: RedisBackingOp
   } catch (error) {
     throw new StoreUnreachableError('REDIS_URL', url, error);
   }
+  // The outage itself is logged once by withDeadline; these say why, for LOG_LEVEL=debug.
   client.on('error', (error: unknown) => {
     if (!connectedOnce || lost) return;
     lost = true;
-    log.warn(`redis session store lost (${redactUrl(url)}: ${reasonOf(error)}); session routes answer 503`);
+    log.debug(`redis session store connection lost (${redactUrl(url)}: ${reasonOf(error)})`);
   });
   client.on('ready', () => {
-    if (lost) log.info(`redis session store is back (${redactUrl(url)})`);
+    if (lost) log.debug(`redis session store reconnected (${redactUrl(url)})`);
     lost = false;
   });
   try {

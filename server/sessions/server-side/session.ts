@@ -127,7 +127,8 @@ export class ServerSideSession implements SessionPort {
     try {
       return await work();
     } catch (error) {
-      this.options.log.warn(`${this.options.backing.kind} session store failed: ${reasonOf(error)}`);
+      // Debug: withDeadline logged the outage once; a line per request would flood the log.
+      this.options.log.debug(`${this.options.backing.kind} session store failed: ${reasonOf(error)}`);
       throw storeUnavailable(this.options.backing.kind);
     }
   }

@@ -19,7 +19,9 @@ export function readSignedId(value: string | undefined, secrets: readonly string
   } catch {
     return { state: 'invalid' };
   }
-  if (!decoded.startsWith('s:')) return { state: 'invalid' };
+  // One spelling per id: express-session would also open `%73:…`, `s:…` or `s%3a…` (the
+  // cookie parser decodes every escape), which are the same session under other names.
+  if (encodeURIComponent(decoded) !== value || !decoded.startsWith('s:')) return { state: 'invalid' };
   for (const [keyIndex, secret] of secrets.entries()) {
     const sid = signature.unsign(decoded.slice(2), secret);
     if (sid !== false && sid !== '') return { state: 'valid', sid, keyIndex };

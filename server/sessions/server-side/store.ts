@@ -43,7 +43,12 @@ export function createServerSideStore(options: ServerSideOptions): SessionStore 
     expiryOf(data, options, now()) ?? (users.findById(data.userId) ? null : 'revoked');
 
   async function settle(req: Request, signed: SignedId): Promise<RejectionReason | null> {
-    if (signed.state === 'invalid') return 'invalid';
+    if (signed.state === 'invalid') {
+      // express-session may still have opened it (it reads escapes we refuse): a fresh,
+      // empty session in its place, as express-session does for an unknown id.
+      req.sessionStore.generate(req);
+      return 'invalid';
+    }
     const data = req.session;
     if (signed.state !== 'valid') return null;
     if (!isUserSession(data)) {
@@ -66,7 +71,8 @@ export function createServerSideStore(options: ServerSideOptions): SessionStore 
   }
 
   const unavailable = (req: Request, error?: unknown) => {
-    if (error) log.warn(`${backing.kind} session store failed: ${reasonOf(error)}`);
+    // Debug: withDeadline logged the outage once; a line per request would flood the log.
+    if (error) log.debug(`${backing.kind} session store failed: ${reasonOf(error)}`);
     attachSession(req, new UnavailableSession(backing.kind));
   };
 
@@ -105,7 +111,7 @@ export function createServerSideStore(options: ServerSideOptions): SessionStore 
       if (signed.state !== 'valid') return { accepted: false, reason: 'invalid' };
       if (!backing.isReady()) throw storeUnavailable(backing.kind);
       const data = await load(backing.store, signed.sid).catch((error: unknown) => {
-        log.warn(`${backing.kind} session store failed: ${reasonOf(error)}`);
+        log.debug(`${backing.kind} session store failed: ${reasonOf(error)}`);
         throw storeUnavailable(backing.kind);
       });
       // The lesson of the server-side stores: an id that was logged out is simply gone.

@@ -1,0 +1,129 @@
+import { Store, type SessionData } from 'express-session';
+import type { Logger } from '../../log.ts';
+import { within, type Backing } from './backing.ts';
+import { reasonOf } from './errors.ts';
+import type { UserIndex } from './user-index.ts';
+
+/**
+ * The longest the app waits for any answer from a session store. A client library's own
+ * timeout is not enough: @redis/client 6.3.1 drops a command's timeout once the command is
+ * written to the socket, so a stalled Redis (SIGSTOP, a half-dead network) would hold the
+ * request for ever. Under 2 s, so that a request that meets a stalled store answers 503
+ * within 2 s even with the little work done before its first store call.
+ */
+export const storeDeadlineMs = 1_500;
+
+/** While a store is lost, one ping this often finds out when it answers again. */
+const probeEveryMs = 500;
+
+type Callback<T> = (error?: unknown, value?: T) => void;
+
+/**
+ * The backing with every call bounded by `deadlineMs`, and the outage it reveals handled
+ * once: the first call that fails or runs out of time logs one line, from then on
+ * isReady() is false (every request gets its 503 at once, without waiting), and a ping
+ * every probeEveryMs brings the store back when it answers. Applied to every backing in
+ * create-store.ts, so a store added later needs nothing of its own.
+ *
+ * A late answer, after the deadline, is dropped: the request was answered already.
+ */
+export function withDeadline(inner: Backing, log: Logger, deadlineMs = storeDeadlineMs): Backing {
+  let lost = false;
+  let closed = false;
+  let probe: NodeJS.Timeout | undefined;
+
+  const markLost = (reason: string): void => {
+    if (lost || closed) return;
+    lost = true;
+    log.warn(`${inner.kind} session store lost (${reason}); session routes answer 503 until it answers`);
+    scheduleProbe();
+  };
+  const markBack = (): void => {
+    if (!lost) return;
+    lost = false;
+    clearTimeout(probe);
+    log.info(`${inner.kind} session store is back`);
+  };
+  function scheduleProbe(): void {
+    probe = setTimeout(() => {
+      void ping(deadlineMs).then(() => {
+        if (lost && !closed) scheduleProbe();
+      });
+    }, probeEveryMs);
+    probe.unref();
+  }
+
+  /** One store call: its answer within the deadline, or a rejection and the outage noted. */
+  async function bounded<T>(what: string, call: () => Promise<T>): Promise<T> {
+    try {
+      const value = await within(deadlineMs, Promise.resolve().then(call));
+      markBack();
+      return value;
+    } catch (error) {
+      markLost(`${what}: ${reasonOf(error)}`);
+      throw error;
+    }
+  }
+
+  async function ping(timeoutMs: number): Promise<boolean> {
+    const ms = Math.min(timeoutMs, deadlineMs);
+    const answered = await within(ms, inner.ping(ms)).catch(() => false);
+    if (answered) markBack();
+    else markLost(`no answer to a ping within ${ms} ms`);
+    return answered;
+  }
+
+  /** An express-session callback call, bounded; the callback runs once, with the first outcome. */
+  const relay = <T>(what: string, call: (done: Callback<T>) => void, callback?: Callback<T>): void => {
+    bounded(
+      what,
+      () =>
+        new Promise<T | undefined>((resolve, reject) =>
+          call((error, value) => (error ? reject(error) : resolve(value))),
+        ),
+    ).then(
+      (value) => callback?.(null, value),
+      (error: unknown) => callback?.(error),
+    );
+  };
+
+  const store = inner.store;
+  class BoundedStore extends Store {
+    get(sid: string, callback: Callback<SessionData | null>): void {
+      relay('get', (done) => store.get(sid, done), callback);
+    }
+    set(sid: string, session: SessionData, callback?: Callback<void>): void {
+      relay('set', (done) => store.set(sid, session, done), callback);
+    }
+    destroy(sid: string, callback?: Callback<void>): void {
+      relay('destroy', (done) => store.destroy(sid, done), callback);
+    }
+    override touch(sid: string, session: SessionData, callback?: Callback<void>): void {
+      if (!store.touch) return callback?.();
+      relay('touch', (done) => store.touch!(sid, session, done), callback);
+    }
+  }
+
+  const index: UserIndex = {
+    add: (userId, sid, ttlSeconds) => bounded('index add', () => inner.index.add(userId, sid, ttlSeconds)),
+    remove: (userId, sid) => bounded('index remove', () => inner.index.remove(userId, sid)),
+    endAll: (userId) => bounded('index endAll', () => inner.index.endAll(userId)),
+  };
+
+  return {
+    kind: inner.kind,
+    store: new BoundedStore(),
+    index,
+    isReady() {
+      if (!inner.isReady()) markLost('not connected');
+      return !lost;
+    },
+    count: () => bounded('count', () => inner.count()),
+    ping,
+    async close() {
+      closed = true;
+      clearTimeout(probe);
+      await inner.close();
+    },
+  };
+}

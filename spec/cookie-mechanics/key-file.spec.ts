@@ -1,0 +1,44 @@
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { loadConfig } from '../../server/config.ts';
+import { createLogger } from '../../server/log.ts';
+import { devSecretFile, loadSessionSecrets, secretSource } from '../../server/sessions/secret-file.ts';
+
+// The development key belongs to one user file. Kept per folder, two servers whose user
+// files share a folder would silently share a key, and each would open the other's cookies.
+describe('the development key file', () => {
+  let dir: string;
+  beforeEach(async () => (dir = await mkdtemp(path.join(tmpdir(), 'cookie-lab-key-'))));
+  afterEach(async () => rm(dir, { recursive: true, force: true }));
+
+  const configFor = (file: string, env: Record<string, string> = {}) =>
+    loadConfig({ DB_FILE: path.join(dir, file), ...env });
+  const quiet = createLogger('silent');
+
+  it('is named after its user file: two user files in one folder get two keys', async () => {
+    const a = configFor('a.json');
+    const b = configFor('b.json');
+    const [keyA] = await loadSessionSecrets(a, quiet);
+    const [keyB] = await loadSessionSecrets(b, quiet);
+    expect(devSecretFile(a)).to.equal(path.join(dir, 'a.json.session-secret'));
+    expect(keyA).not.to.equal(keyB);
+    expect((await readFile(path.join(dir, 'a.json.session-secret'), 'utf8')).trim()).to.equal(keyA);
+    expect((await readFile(path.join(dir, 'b.json.session-secret'), 'utf8')).trim()).to.equal(keyB);
+    expect((await stat(path.join(dir, 'b.json.session-secret'))).mode & 0o777).to.equal(0o600);
+    // Started again, each finds its own.
+    expect(await loadSessionSecrets(b, quiet)).to.deep.equal([keyB]);
+  });
+
+  it('never picks up a key kept for the folder', async () => {
+    await writeFile(path.join(dir, '.session-secret'), 'a-key-someone-else-generated\n');
+    const [key] = await loadSessionSecrets(configFor('a.json'), quiet);
+    expect(key).not.to.equal('a-key-someone-else-generated');
+  });
+
+  it('is what the start-up line names, unless SESSION_SECRET is set', () => {
+    expect(secretSource(configFor('a.json'))).to.equal(path.join(dir, 'a.json.session-secret'));
+    expect(secretSource(configFor('a.json', { SESSION_SECRET: 'k'.repeat(40) }))).to.equal('SESSION_SECRET');
+  });
+});

@@ -1,0 +1,97 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { expect } from 'chai';
+import { Store, type SessionData } from 'express-session';
+import { createLogger } from '../../server/log.ts';
+import type { Backing } from '../../server/sessions/server-side/backing.ts';
+import { withDeadline } from '../../server/sessions/server-side/deadline.ts';
+
+type Callback = (error?: unknown, value?: SessionData | null) => void;
+
+/** A store that keeps every callback until the spec answers it: a stalled server, by hand. */
+class HeldStore extends Store {
+  held: Callback[] = [];
+  get(_sid: string, callback: Callback) {
+    this.held.push(callback);
+  }
+  set(_sid: string, _session: SessionData, callback?: Callback) {
+    this.held.push(callback!);
+  }
+  destroy(_sid: string, callback?: Callback) {
+    this.held.push(callback!);
+  }
+}
+
+function heldBacking(store: HeldStore, answers: { ping: boolean }): Backing {
+  return {
+    kind: 'memory',
+    store,
+    index: { add: () => new Promise(() => {}), remove: async () => {}, endAll: async () => 0 },
+    isReady: () => true,
+    count: () => new Promise(() => {}),
+    ping: async () => answers.ping,
+    close: async () => {},
+  };
+}
+
+// withDeadline itself, with a deadline of a few ms: the stall specs show it end to end.
+describe('the store deadline', () => {
+  const deadlineMs = 20;
+
+  it('answers each call once with an error at the deadline, and drops the late answer', async () => {
+    const logs: string[] = [];
+    const inner = new HeldStore();
+    const backing = withDeadline(
+      heldBacking(inner, { ping: false }),
+      createLogger('debug', (l) => logs.push(l)),
+      deadlineMs,
+    );
+    const calls: unknown[][] = [];
+    backing.store.get('sid', (...args: unknown[]) => calls.push(args));
+    backing.store.set('sid', {} as SessionData, (...args: unknown[]) => calls.push(args));
+    await sleep(deadlineMs * 3);
+    expect(calls).to.have.length(2);
+    expect(calls.every(([error]) => error instanceof Error)).to.equal(true);
+
+    // The store wakes up and answers: nobody hears it, nothing throws.
+    for (const late of inner.held) late(null, null);
+    await sleep(5);
+    expect(calls).to.have.length(2);
+    expect(logs.filter((line) => line.includes('session store lost'))).to.have.length(1);
+    expect(backing.isReady()).to.equal(false);
+    await backing.close();
+  });
+
+  it('bounds the user index and the count as well', async () => {
+    const backing = withDeadline(
+      heldBacking(new HeldStore(), { ping: true }),
+      createLogger('silent'),
+      deadlineMs,
+    );
+    const outcome = (promise: Promise<unknown>) =>
+      promise.then(
+        () => 'answered',
+        () => 'refused',
+      );
+    expect(await outcome(backing.index.add('user', 'sid', 60))).to.equal('refused');
+    expect(await outcome(backing.count())).to.equal('refused');
+    await backing.close();
+  });
+
+  it('is ready again, with one line, once a ping answers', async () => {
+    const logs: string[] = [];
+    const answers = { ping: false };
+    const backing = withDeadline(
+      heldBacking(new HeldStore(), answers),
+      createLogger('debug', (l) => logs.push(l)),
+      deadlineMs,
+    );
+    backing.store.get('sid', () => {});
+    await sleep(deadlineMs * 2);
+    expect(backing.isReady()).to.equal(false);
+    answers.ping = true;
+    for (let tries = 0; !backing.isReady() && tries < 40; tries++) await sleep(100);
+    expect(backing.isReady()).to.equal(true);
+    expect(logs.filter((line) => line.includes('session store is back'))).to.have.length(1);
+    await backing.close();
+  });
+});

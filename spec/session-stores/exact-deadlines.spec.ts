@@ -1,0 +1,58 @@
+import { expect } from 'chai';
+import { forEachStore } from '../support/stores.ts';
+import { loginAs, removeTestApp, request, setCookieFor, testApp, type TestApp } from '../support/test-app.ts';
+
+const idleMs = 600_000;
+const ttlMs = 3_600_000;
+
+// Every deadline at the millisecond it falls, and the millisecond before: a comparison
+// turned from >= into >, or a quarter into an eighth, moves one of these answers.
+forEachStore('session deadlines, to the millisecond', (store) => {
+  let lab: TestApp;
+  let loginAt: number;
+  beforeEach(async () => {
+    lab = await testApp(store.env({ SESSION_IDLE_SECONDS: '600', SESSION_TTL_SECONDS: '3600' }));
+    loginAt = lab.clock.ms;
+  });
+  afterEach(async () => lab && removeTestApp(lab));
+
+  const at = (ms: number, value: string) => {
+    lab.clock.ms = loginAt + ms;
+    return request.execute(lab.app).get('/api/session').set('Cookie', `session=${value}`);
+  };
+
+  it('re-sends the cookie from a quarter of the idle window on, not a millisecond earlier', async () => {
+    const value = await loginAs(lab);
+    const before = await at(idleMs / 4 - 1, value);
+    expect(before).to.have.status(200);
+    expect(setCookieFor(before), '1 ms before the quarter').to.equal(undefined);
+    const quarter = await at(idleMs / 4, value);
+    expect(quarter).to.have.status(200);
+    expect(setCookieFor(quarter), 'at the quarter').to.be.a('string');
+  });
+
+  it('ends an idle session at its idle deadline exactly, not a millisecond earlier', async () => {
+    const value = await loginAs(lab);
+    expect(await at(idleMs - 1, value)).to.have.status(200);
+    lab.clock.ms = loginAt; // a second session, logged in at the same time
+    const other = await loginAs(lab);
+    const expired = await at(idleMs, other);
+    expect(expired).to.have.status(401);
+    expect(expired.body.reason).to.equal('expired_idle');
+  });
+
+  it('ends a session at its absolute deadline exactly, however active, not a millisecond earlier', async () => {
+    let value = await loginAs(lab);
+    // Active all along: a request every quarter of the idle window keeps the idle deadline away.
+    for (let elapsed = idleMs / 4; elapsed < ttlMs; elapsed += idleMs / 4) {
+      const res = await at(elapsed, value);
+      expect(res, `after ${elapsed} ms`).to.have.status(200);
+      const line = setCookieFor(res);
+      if (line) value = line.slice(line.indexOf('=') + 1, line.indexOf(';'));
+    }
+    expect(await at(ttlMs - 1, value)).to.have.status(200);
+    const expired = await at(ttlMs, value);
+    expect(expired).to.have.status(401);
+    expect(expired.body.reason).to.equal('expired_absolute');
+  });
+});

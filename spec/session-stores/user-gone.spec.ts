@@ -1,0 +1,33 @@
+import { expect } from 'chai';
+import { forEachStore } from '../support/stores.ts';
+import { loginAs, removeTestApp, request, testApp, type TestApp } from '../support/test-app.ts';
+
+// A session whose user no longer exists: the account went by some way that ended none of
+// its sessions (another instance's store, an edit of the user file). Every route that
+// needs a user must refuse it, not only GET /api/me, which reads the user itself.
+forEachStore('a session whose user is gone', (store) => {
+  let lab: TestApp;
+  beforeEach(async () => (lab = await testApp(store.env())));
+  afterEach(async () => lab && removeTestApp(lab));
+
+  it('is refused as revoked by every route that needs a session', async () => {
+    const cookie = await loginAs(lab);
+    const get = (url: string) => request.execute(lab.app).get(url).set('Cookie', `session=${cookie}`);
+    expect(await get('/api/users')).to.have.status(200);
+    const user = lab.deps.users.findByUsername('alice')!;
+    // The user record alone: its sessions are left where they are.
+    expect(await lab.deps.users.delete(user.id)).to.equal(true);
+
+    const session = await get('/api/session');
+    expect(session).to.have.status(401);
+    expect(session.body.reason).to.equal('revoked');
+    expect(await get('/api/users')).to.have.status(401);
+    expect(await get('/api/me')).to.have.status(401);
+    const notes = await request
+      .execute(lab.app)
+      .put('/api/session/notes')
+      .set('Cookie', `session=${cookie}`)
+      .send({ text: 'still here?' });
+    expect(notes).to.have.status(401);
+  });
+});
