@@ -19,6 +19,7 @@ describe('configuration: how a variable is read', () => {
 
   it('ignores spaces around a value, as a shell or a .env file may leave them', () => {
     expect(loadConfig({ PORT: ' 8080 ' }).port).to.equal(8080);
+    expect(loadConfig({ HOST: ' 0.0.0.0 ' }).host).to.equal('0.0.0.0');
     expect(loadConfig({ SESSION_STORE: ' memory\t' }).sessionStore).to.equal('memory');
   });
 
@@ -43,6 +44,12 @@ describe('configuration: how a variable is read', () => {
       expect(loadConfig({ TRUST_PROXY: on }).trustProxy, on).to.equal(true);
     for (const off of ['0', 'false', 'no', 'on'])
       expect(loadConfig({ TRUST_PROXY: off }).trustProxy, off).to.equal(false);
+  });
+
+  it('turns the lab on in production only when LAB_ENABLED says so', () => {
+    const production = { NODE_ENV: 'production', SESSION_SECRET: 'k'.repeat(32) };
+    expect(loadConfig(production).labEnabled).to.equal(false);
+    expect(loadConfig({ ...production, LAB_ENABLED: '1' }).labEnabled).to.equal(true);
   });
 
   it('accepts each NODE_ENV it names, test included', () => {
