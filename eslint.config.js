@@ -33,6 +33,8 @@ export default tseslint.config(
         Headers: 'readonly',
         FormData: 'readonly',
         Intl: 'readonly',
+        performance: 'readonly',
+        PerformanceObserver: 'readonly',
         process: 'off',
         Buffer: 'off',
       },

@@ -8,8 +8,10 @@
 import { writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { writeBenchmarksDoc, writeStoreRow } from './docs.ts';
+import { measureFairness } from './fairness.ts';
 import { measureHashing } from './hashing.ts';
 import { measureLoginTiming } from './login-timing.ts';
+import { measureScaleOut, scaleOutLines } from './scale-out.ts';
 import { measureLoginCost } from './support/login-cost.ts';
 import { describeMachine } from './support/machine.ts';
 import { machineLine, tables, type BenchResults } from './support/report.ts';
@@ -39,6 +41,13 @@ async function main(): Promise<void> {
   const hashing = await measureHashing({ cost: 12, throughputSeconds: 6, probeSeconds: 4 });
   step('login timing: unknown user against wrong password');
   const loginTiming = await measureLoginTiming(15, { BCRYPT_COST: '12' });
+  step('login fairness: another address while one floods');
+  const fairness = await measureFairness();
+  step('scale-out: revocation across two instances, users in PostgreSQL against lowdb');
+  // Skipped with its reason when PostgreSQL does not answer: the rest of the run stands.
+  const scaleOut = await measureScaleOut({ trials: 200, rounds: 3, seconds: 4, warmUpSeconds: 2 }).catch(
+    (error: unknown) => (error instanceof Error ? error.message.split('\n')[0]! : String(error)),
+  );
   machine.loadAverage.end = loadavg()[0]!;
 
   const results: BenchResults = {
@@ -49,11 +58,15 @@ async function main(): Promise<void> {
     loginCosts,
     hashing,
     loginTiming,
+    fairness,
   };
   await writeFile('bench/results.json', JSON.stringify(results, null, 2) + '\n');
   await writeBenchmarksDoc(results);
   await writeStoreRow(results);
   for (const [name, table] of Object.entries(tables(results))) console.log(`\n${name}\n${table}`);
+  console.log(
+    `\nscale-out\n${typeof scaleOut === 'string' ? `skipped: ${scaleOut}` : scaleOutLines(scaleOut)}`,
+  );
   console.log(`\n${machineLine(results)}`);
   console.log(
     '\nwrote bench/results.json, docs/benchmarks.md and the requests-per-second row of docs/session-stores.md',

@@ -19,12 +19,14 @@ async function sources(dir: string): Promise<string[]> {
   return Promise.all(files.map((file) => readFile(file, 'utf8')));
 }
 
-// Every title a spec file writes: it('…'), describe("…"), forEachStore(`…`, …), as a pattern
+// Every title a spec file writes: it('…'), describe("…"), forEachStore(`…`, …) and its kin, as a pattern
 // where a template's ${…} stands for anything (titles built per method, per store, …).
 const titles = (await Promise.all(specDirs.map(sources)))
   .flat()
   .flatMap((text) => [
-    ...text.matchAll(/\b(?:it|describe|forEachStore|labSuite)\(\s*(['"`])((?:\\.|(?!\1).)*)\1/g),
+    ...text.matchAll(
+      /\b(?:it|describe|forEachStore|forEveryStore|forEachUserStore|labSuite)\(\s*(['"`])((?:\\.|(?!\1).)*)\1/g,
+    ),
   ])
   .map(([, , title]) => {
     const parts = title!.replace(/\\(.)/g, '$1').split(/\$\{[^}]*\}/);
@@ -36,7 +38,9 @@ const titles = (await Promise.all(specDirs.map(sources)))
 const written = (cited: string) => {
   const title = cited.replace(/ \[[a-z]+\]$/, '');
   if (title === '*') return true;
-  if (!title.endsWith(' …')) return titles.some(({ pattern }) => pattern.test(title));
+  // A describe run once per setting is titled `title [SETTING=value]`: cited as `title`.
+  if (!title.endsWith(' …'))
+    return titles.some(({ head, pattern }) => pattern.test(title) || head.startsWith(`${title} [`));
   const start = title.slice(0, -2);
   return titles.some(
     ({ head, pattern }) =>

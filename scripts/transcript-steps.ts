@@ -20,9 +20,27 @@ export interface Transcript {
 }
 
 const json = `-H 'Content-Type: application/json'`;
-const alice = `'{"username":"alice","password":"correct horse battery"}'`;
-const cookieOf = (file: string) => `$(awk '$6 ~ /session$/ {print $7}' "${file}")`;
+const credentials = (username: string) => `'{"username":"${username}","password":"correct horse battery"}'`;
+// Each page registers a user of its own, so a reader who follows README, then the
+// walkthrough, then cookie-mechanics on one server never meets a 409.
+const alice = credentials('alice');
+const walt = credentials('walt');
+const mia = credentials('mia');
 const newKey = 'rotated-key-for-the-transcript-0123456789';
+
+// Shell variables a page defines in one command and uses in a later one (VALUE, COPIED,
+// FORGED...). Every step runs in a bash of its own, so they are kept in $DIR/vars between
+// steps; the docs show the command alone, which runs as printed in one terminal.
+const keptVariables = ['VALUE', 'TAMPERED', 'COPIED', 'FORGED', 'NEW_KEY'];
+const shownAs = (command: string) =>
+  command.replaceAll('$URL', 'http://localhost:3000').replaceAll('"$JAR"', 'cookies.txt');
+function kept(command: string): Step {
+  return {
+    // On lines of their own: a command may end with a # comment.
+    command: `. "$DIR/vars" 2>/dev/null\nNEW_KEY='${newKey}'\n${command}\ndeclare -p ${keptVariables.join(' ')} > "$DIR/vars" 2>/dev/null\ntrue`,
+    shown: shownAs(command),
+  };
+}
 const devKey = (env: Record<string, string>) =>
   readFileSync(devSecretFile({ dbFile: env.DB_FILE! }), 'utf8').trim();
 
@@ -40,8 +58,12 @@ export const transcripts: Transcript[] = [
     ],
   },
   {
+    name: 'walkthrough-register',
+    steps: [{ command: `curl -si -X POST $URL/api/register ${json} -d ${walt} | grep -E '^(HTTP|\\{)'` }],
+  },
+  {
     name: 'walkthrough-login',
-    steps: [{ command: `curl -sv -X POST $URL/api/login ${json} -d ${alice} -c "$JAR"`, exchange: true }],
+    steps: [{ command: `curl -sv -X POST $URL/api/login ${json} -d ${walt} -c "$JAR"`, exchange: true }],
   },
   {
     name: 'walkthrough-jar',
@@ -55,14 +77,11 @@ export const transcripts: Transcript[] = [
     name: 'walkthrough-verify',
     steps: [
       { command: `curl -s $URL/api/session -b "$JAR"` },
-      {
-        command: `curl -si $URL/api/me -H "Cookie: session=$(echo ${cookieOf('$JAR')} | sed 's/\\.\\([A-Za-z0-9_-]\\)/.X/')"`,
-        shown:
-          `curl -si $URL/api/me -H "Cookie: session=<the same value with one character changed>"`.replaceAll(
-            '$URL',
-            'http://localhost:3000',
-          ),
-      },
+      kept(`VALUE=$(awk '$6 ~ /session$/ {print $7}' "$JAR")`),
+      // The first A becomes a B (or, with no A, the first B an A): one real character changed.
+      kept(`TAMPERED=$(echo "$VALUE" | sed 's/A/B/;t;s/B/A/')`),
+      kept(`cmp <(echo "$VALUE") <(echo "$TAMPERED")`),
+      kept(`curl -si $URL/api/session -H "Cookie: session=$TAMPERED" | grep -E '^(HTTP|\\{)'`),
     ],
   },
   {
@@ -79,19 +98,17 @@ export const transcripts: Transcript[] = [
   {
     name: 'mechanics-budget',
     steps: [
-      { command: `curl -s -X POST $URL/api/login ${json} -d ${alice} -c "$JAR"` },
+      { command: `curl -s -X POST $URL/api/register ${json} -d ${mia}` },
+      { command: `curl -s -X POST $URL/api/login ${json} -d ${mia} -c "$JAR"` },
       {
         command: `curl -si -X PUT $URL/api/session/notes -b "$JAR" -c "$JAR" ${json} -d "{\\"text\\":\\"$(head -c 2600 /dev/zero | tr '\\0' x)\\"}" | grep -v '^Set-Cookie'`,
-        shown: `curl -si -X PUT http://localhost:3000/api/session/notes -b cookies.txt -c cookies.txt -H 'Content-Type: application/json' -d '{"text":"xxxx… (2,600 characters)"}'   # Set-Cookie line left out`,
       },
       {
         command: `curl -si -X PUT $URL/api/session/notes -b "$JAR" -c "$JAR" ${json} -d "{\\"text\\":\\"$(head -c 3500 /dev/zero | tr '\\0' x)\\"}"`,
-        shown: `curl -si -X PUT http://localhost:3000/api/session/notes -b cookies.txt -c cookies.txt -H 'Content-Type: application/json' -d '{"text":"xxxx… (3,500 characters)"}'`,
       },
-      {
-        command: `curl -s $URL/api/session -b "$JAR" | head -c 300; echo '…'`,
-        shown: 'curl -s http://localhost:3000/api/session -b cookies.txt   # still the 2,600-character note',
-      },
+      // The session as it was before the refused note: the same size, the same 2,600 x's.
+      { command: `curl -s $URL/api/session -b "$JAR" | grep -oE '"bytes":[0-9]+,"budget":[0-9]+'` },
+      { command: `curl -s $URL/api/session -b "$JAR" | grep -o '"notes":"x*"' | tr -cd x | wc -c` },
       { command: `cp "$JAR" "$DIR/old-key-jar"`, shown: 'cp cookies.txt old-key-cookies.txt' },
     ],
   },
@@ -118,41 +135,21 @@ export const transcripts: Transcript[] = [
   {
     name: 'mechanics-revocation',
     steps: [
-      { command: `curl -s -X POST $URL/api/login ${json} -d ${alice} -c "$JAR"` },
-      {
-        command: `echo ${cookieOf('$JAR')} > "$DIR/copied"`,
-        shown: `COPIED=$(awk '$6=="session" {print $7}' cookies.txt)   # what anyone at the machine can copy`,
-      },
+      { command: `curl -s -X POST $URL/api/login ${json} -d ${mia} -c "$JAR"` },
+      kept(`COPIED=$(awk '$6 == "session" {print $7}' "$JAR")   # what anyone at the machine can copy`),
       { command: `curl -s -X POST $URL/api/logout -b "$JAR" -c "$JAR"` },
-      {
-        command: `curl -si $URL/api/me -H "Cookie: session=$(cat "$DIR/copied")"`,
-        shown: 'curl -si http://localhost:3000/api/me -H "Cookie: session=$COPIED"   # after logout',
-      },
-      {
-        command: `curl -s -X POST $URL/api/logout/all -H "Cookie: session=$(cat "$DIR/copied")"`,
-        shown: 'curl -s -X POST http://localhost:3000/api/logout/all -H "Cookie: session=$COPIED"',
-      },
-      {
-        command: `curl -si $URL/api/session -H "Cookie: session=$(cat "$DIR/copied")"`,
-        shown: 'curl -si http://localhost:3000/api/session -H "Cookie: session=$COPIED"',
-      },
+      kept(`curl -si $URL/api/me -H "Cookie: session=$COPIED"   # after logout`),
+      kept(`curl -s -X POST $URL/api/logout/all -H "Cookie: session=$COPIED"`),
+      kept(`curl -si $URL/api/session -H "Cookie: session=$COPIED"`),
     ],
   },
   {
     name: 'mechanics-cli',
     steps: [
-      {
-        command: `npm run -s cookie -- forge --username alice > "$DIR/forged"; cat "$DIR/forged"`,
-        shown: 'npm run -s cookie -- forge --username alice',
-      },
-      {
-        command: `curl -si $URL/api/me -H "Cookie: $(cat "$DIR/forged")"`,
-        shown: 'curl -si http://localhost:3000/api/me -H "Cookie: session=<the forged value>"',
-      },
-      {
-        command: `npm run -s cookie -- decode "$(cat "$DIR/forged")"`,
-        shown: 'npm run -s cookie -- decode "session=<the forged value>"',
-      },
+      // The server runs with the new key alone since section 2: the tool needs the same.
+      kept(`FORGED=$(SESSION_SECRET="$NEW_KEY" npm run -s cookie -- forge --username mia); echo "$FORGED"`),
+      kept(`curl -si $URL/api/me -H "Cookie: $FORGED"`),
+      kept(`SESSION_SECRET="$NEW_KEY" npm run -s cookie -- decode "$FORGED"`),
       { command: `npm run -s cookie -- decode not-a-cookie 2>&1` },
     ],
   },
@@ -231,28 +228,20 @@ export const transcripts: Transcript[] = [
   },
   {
     name: 'stores-redis',
-    restartWith: () => ({ SESSION_STORE: 'redis', SESSION_NAMESPACE: 'cookie_lab_demo' }),
+    // The default namespace, cookie_lab, as a reader's `SESSION_STORE=redis npm start` uses.
+    restartWith: () => ({ SESSION_STORE: 'redis' }),
     steps: [
       {
         command: `curl -si -X POST $URL/api/login ${json} -d ${alice} -c "$JAR" | grep -E '^(HTTP|Set-Cookie)'`,
       },
-      { command: `redis-cli --scan --pattern 'cookie_lab_demo:*' | sort` },
-      { command: `redis-cli GET "$(redis-cli --scan --pattern 'cookie_lab_demo:sess:*')"` },
-      { command: `redis-cli TTL "$(redis-cli --scan --pattern 'cookie_lab_demo:sess:*')"` },
-      {
-        command: `echo ${cookieOf('$JAR')} > "$DIR/copied"`,
-        shown: `COPIED=$(awk '$6=="session" {print $7}' cookies.txt)`,
-      },
+      { command: `redis-cli --scan --pattern 'cookie_lab:*' | sort` },
+      { command: `redis-cli GET "$(redis-cli --scan --pattern 'cookie_lab:sess:*')"` },
+      { command: `redis-cli TTL "$(redis-cli --scan --pattern 'cookie_lab:sess:*')"` },
+      kept(`COPIED=$(awk '$6 == "session" {print $7}' "$JAR")`),
       { command: `curl -s -X POST $URL/api/logout -b "$JAR" -c "$JAR"` },
-      {
-        command: `curl -si $URL/api/me -H "Cookie: session=$(cat "$DIR/copied")" | grep -E '^HTTP|^{'`,
-        shown: 'curl -si http://localhost:3000/api/me -H "Cookie: session=$COPIED"   # after logout',
-      },
-      {
-        command: `curl -s -X POST $URL/api/lab/replay ${json} -d "{\\"cookie\\":\\"$(cat "$DIR/copied")\\"}"`,
-        shown: `curl -s -X POST http://localhost:3000/api/lab/replay -H 'Content-Type: application/json' -d "{\\"cookie\\":\\"$COPIED\\"}"`,
-      },
-      { command: `redis-cli --scan --pattern 'cookie_lab_demo:*' | wc -l` },
+      kept(`curl -si $URL/api/me -H "Cookie: session=$COPIED" | grep -E '^HTTP|^{'   # after logout`),
+      kept(`curl -s -X POST $URL/api/lab/replay ${json} -d "{\\"cookie\\":\\"$COPIED\\"}"`),
+      { command: `redis-cli --scan --pattern 'cookie_lab:*' | wc -l` },
     ],
   },
   {

@@ -98,7 +98,10 @@ export function normalise(text: string): string {
       // A TTL counts down while the transcript runs: 1800 or 1799 are both true.
       .replace(/(\$ redis-cli TTL .*\n)\d+/g, '$1<seconds>')
       // So does a throttle's window: a 429 a second later says 899 rather than 900.
-      .replace(/(Retry-After: |RateLimit-Reset: |try again in |"retryAfterSeconds":)8\d\d\b/g, '$1<seconds>')
+      .replace(
+        /(Retry-After: |RateLimit-Reset: |try again in |"retryAfterSeconds":)(?:8\d\d|900)\b/g,
+        '$1<seconds>',
+      )
       .replace(/[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT/g, '<date>')
       .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/g, '<iso-date>')
       .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>')
@@ -107,6 +110,12 @@ export function normalise(text: string): string {
       .replace(/(session=)[^;\s"]+/g, '$1<value>')
       .replace(/(s%3A)[^;\s"]+/g, '$1<id>')
       .replace(/(:sess:)[A-Za-z0-9_-]{32}/g, '$1<id>')
+      // Which process answered: its pid and a random suffix, new at every start.
+      .replace(/\b\d+-[0-9a-f]{6}\b/g, '<instance>')
+      // The lab's anatomy shows the first characters of the random parts.
+      .replace(/("shown":")[A-Za-z0-9_-]{8}…/g, '$1<start>…')
+      // cmp says where the tampered character is: wherever the value first had one to change.
+      .replace(/differ: byte \d+, line 1/g, 'differ: byte <n>, line 1')
   );
 }
 

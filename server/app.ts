@@ -1,7 +1,9 @@
 import express, { Router, type Express } from 'express';
 import { jsonBody } from './http/body.ts';
 import { errorHandler, notFound } from './http/errors.ts';
+import { instanceHeader } from './http/instance.ts';
 import { labPage } from './http/lab-page.ts';
+import { labWire } from './http/lab-wire.ts';
 import { noStore, noStoreWithCookie } from './http/no-store.ts';
 import { refuseCrossSite } from './http/refuse-cross-site.ts';
 import { requireHttps } from './http/require-https.ts';
@@ -51,8 +53,11 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false);
 
   // Headers that apply to the page too come first.
+  app.use(instanceHeader(deps.instance));
   app.use(securityHeaders(deps.config.mode === 'production'));
   app.use(noStoreWithCookie);
+  // The lab's header report rides on every answer, the page's files included.
+  if (deps.config.labEnabled) app.use(labWire);
   app.use('/api', apiRouter(deps));
   app.use(healthRoutes(deps));
   app.use(labPage());

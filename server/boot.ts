@@ -1,51 +1,53 @@
 import type { Express } from 'express';
 import { createApp, type AppDeps } from './app.ts';
 import type { Config } from './config.ts';
+import { createHashTurns, hashesPerAddress } from './http/hash-turns.ts';
+import { newInstanceId } from './http/instance.ts';
 import { createLoginThrottle } from './http/login-throttle.ts';
 import { throttleRegistrations } from './http/registration-throttle.ts';
+import { openThrottleStore } from './http/throttle-store.ts';
 import type { Logger } from './log.ts';
 import { createHasher } from './passwords/create-hasher.ts';
 import { createSessionStore } from './sessions/create-store.ts';
 import { loadSessionSecrets } from './sessions/secret-file.ts';
-import { UserRepository } from './users/repository.ts';
-import { lockUserFile } from './users/user-file-lock.ts';
-import { openUserFile } from './users/user-file.ts';
+import { openUserRepository } from './users/open.ts';
 
 export interface Booted {
   app: Express;
   deps: AppDeps;
-  /** Releases what boot opened: the hasher's workers, the store's connections, the file lock. */
+  /** Releases what boot opened: the hasher's workers, the stores' and counters' connections, the file lock. */
   close(): Promise<void>;
 }
 
-/** Config in, a ready app out: the user file locked and opened, the keys loaded, the store connected. */
+/** Config in, a ready app out: the user store opened, the keys loaded, the session store connected. */
 export async function boot(config: Config, log: Logger, now: () => number = Date.now): Promise<Booted> {
-  const unlock = await lockUserFile(config.dbFile, (error) => {
-    // Another process now believes the file is free: writing on would undo its changes.
-    log.error(`lost the lock on DB_FILE ${config.dbFile} (${error.message}); stopping`);
-    process.exit(1);
-  });
+  const users = await openUserRepository(config, log, now);
   try {
-    const users = new UserRepository(await openUserFile(config.dbFile), now);
     const secrets = await loadSessionSecrets(config, log);
-    const store = await createSessionStore({ config, secrets, users, log, now });
+    const counters = await openThrottleStore(config, log);
+    const store = await createSessionStore({ config, secrets, users, log, now }).catch(async (error) => {
+      await counters.close();
+      throw error;
+    });
     const hasher = createHasher(config);
     const throttle = {
-      login: createLoginThrottle(config.limits),
-      registrations: throttleRegistrations(config.limits),
+      login: createLoginThrottle(config.limits, counters),
+      registrations: throttleRegistrations(config.limits, counters),
+      // As many hashes at once as the pool has threads (bcryptjs on the main thread: one).
+      hashTurns: createHashTurns(Math.max(1, config.hashWorkers), hashesPerAddress),
     };
-    const deps: AppDeps = { config, users, hasher, store, log, now, throttle };
+    const deps: AppDeps = { config, instance: newInstanceId(), users, hasher, store, log, now, throttle };
     return {
       app: createApp(deps),
       deps,
       async close() {
-        await Promise.allSettled([store.close(), hasher.close()]);
+        await Promise.allSettled([store.close(), hasher.close(), counters.close()]);
         // Last: the file is free only once nothing here can write it any more.
-        await unlock();
+        await users.close();
       },
     };
   } catch (error) {
-    await unlock();
+    await users.close();
     throw error;
   }
 }

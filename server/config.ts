@@ -4,8 +4,14 @@ import { availableParallelism } from 'node:os';
 // bad value stops start-up here, with one line naming the variable, instead of failing
 // later inside a request.
 
-export const storeKinds = ['cookie', 'memory', 'redis', 'postgres'] as const;
+export const storeKinds = ['cookie', 'memory', 'redis', 'postgres', 'memcached'] as const;
 export type StoreKind = (typeof storeKinds)[number];
+
+export const userStoreKinds = ['lowdb', 'postgres'] as const;
+export type UserStoreKind = (typeof userStoreKinds)[number];
+
+export const throttleStoreKinds = ['memory', 'redis', 'postgres'] as const;
+export type ThrottleStoreKind = (typeof throttleStoreKinds)[number];
 
 export const logLevels = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof logLevels)[number];
@@ -25,14 +31,34 @@ export interface Config {
   sessionSecrets: string[] | null;
   /** @default 'cookie' */
   sessionStore: StoreKind;
-  /** For SESSION_STORE=redis. @default 'redis://127.0.0.1:6379' */
+  /**
+   * Where users live: the lowdb file DB_FILE, which one process owns, or the PostgreSQL
+   * table `<namespace>_users` at DATABASE_URL, which any number of instances share.
+   * @default 'lowdb'
+   */
+  userStore: UserStoreKind;
+  /**
+   * Where the brute-force counters live: in this process (one instance), or in Redis
+   * (REDIS_URL) or PostgreSQL (DATABASE_URL), shared by every instance, so that a limit
+   * holds however a load balancer spreads the attempts. @default 'memory'
+   */
+  throttleStore: ThrottleStoreKind;
+  /** For SESSION_STORE=redis and THROTTLE_STORE=redis. @default 'redis://127.0.0.1:6379' */
   redisUrl: string;
-  /** For SESSION_STORE=postgres. @default 'postgres://postgres@127.0.0.1:5432/postgres' */
+  /** For SESSION_STORE, USER_STORE and THROTTLE_STORE=postgres. @default 'postgres://postgres@127.0.0.1:5432/postgres' */
   databaseUrl: string;
+  /**
+   * For SESSION_STORE=memcached: the servers, as MEMCACHED_SERVERS' comma-separated
+   * `host:port` list. A key lives on one of them (hashed), so losing one loses its sessions.
+   * @default ['127.0.0.1:11211']
+   * @example MEMCACHED_SERVERS=10.0.0.5:11211,10.0.0.6:11211
+   */
+  memcachedServers: string[];
   /**
    * Names what a server-side store creates, so that two apps (or two spec runs) can share
    * one Redis or one database without seeing each other's sessions: Redis keys start with
-   * `<namespace>:`, the PostgreSQL table is `<namespace>_sessions`.
+   * `<namespace>:` (Memcached keys too), the PostgreSQL tables are `<namespace>_sessions`,
+   * `<namespace>_users` and `<namespace>_throttle`.
    * @default 'cookie_lab'
    * @example 'cookie_lab_staging'
    */
@@ -43,9 +69,13 @@ export interface Config {
    * @default 600
    */
   sessionPruneSeconds: number;
-  /** Absolute lifetime of a session, in seconds, however active it is. @default 86400 */
+  /**
+   * Absolute lifetime of a session, in seconds, however active it is. At least
+   * minSessionSeconds (5 outside production, so a class can watch a session end).
+   * @default 86400
+   */
   sessionTtlSeconds: number;
-  /** A session unused for this many seconds ends. @default 1800 */
+  /** A session unused for this many seconds ends (same minimum). @default 1800 */
   sessionIdleSeconds: number;
   /** bcrypt work factor, 4..31. Each step doubles the time of a hash. @default 12 */
   bcryptCost: number;
@@ -110,6 +140,14 @@ export const minProductionBcryptCost = 10;
 const namespacePattern = /^[a-z][a-z0-9_]{0,39}$/;
 const maxHashWorkers = 256;
 const oneYearInSeconds = 365 * 24 * 60 * 60;
+/**
+ * The shortest SESSION_IDLE_SECONDS and SESSION_TTL_SECONDS. Five seconds lets a class
+ * watch both expiries on the lab page; production keeps a minute, since a real site that
+ * logs people out every few seconds is a misconfiguration, not a choice.
+ */
+export function minSessionSeconds(mode: RunMode): number {
+  return mode === 'production' ? 60 : 5;
+}
 
 type Env = Record<string, string | undefined>;
 
@@ -149,6 +187,24 @@ function namespace(env: Env): string {
     );
   }
   return value;
+}
+
+// A host name or an IPv4 address, a colon, a port: what memjs parses (it has no IPv6 syntax).
+const memcachedServerPattern = /^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})?:(\d{1,5})$/;
+
+function memcachedServers(env: Env): string[] {
+  const raw = text(env, 'MEMCACHED_SERVERS', '127.0.0.1:11211');
+  const servers = raw.split(',').map((server) => server.trim());
+  for (const server of servers) {
+    const port = Number(memcachedServerPattern.exec(server)?.[2] ?? Number.NaN);
+    if (!(port >= 1 && port <= 65_535)) {
+      throw new ConfigError(
+        'MEMCACHED_SERVERS',
+        `expected comma-separated host:port (port 1 to 65535), got "${server}"`,
+      );
+    }
+  }
+  return servers;
 }
 
 function secrets(env: Env, mode: RunMode): string[] | null {
@@ -202,8 +258,9 @@ function limits(env: Env): BruteForceLimits {
 
 export function loadConfig(env: Env = process.env): Config {
   const mode = oneOf<RunMode>(env, 'NODE_ENV', ['development', 'production', 'test'], 'development');
-  const sessionTtlSeconds = integer(env, 'SESSION_TTL_SECONDS', 86_400, 60, oneYearInSeconds);
-  const sessionIdleSeconds = integer(env, 'SESSION_IDLE_SECONDS', 1_800, 60, oneYearInSeconds);
+  const shortest = minSessionSeconds(mode);
+  const sessionTtlSeconds = integer(env, 'SESSION_TTL_SECONDS', 86_400, shortest, oneYearInSeconds);
+  const sessionIdleSeconds = integer(env, 'SESSION_IDLE_SECONDS', 1_800, shortest, oneYearInSeconds);
   if (sessionIdleSeconds > sessionTtlSeconds) {
     throw new ConfigError(
       'SESSION_IDLE_SECONDS',
@@ -216,8 +273,11 @@ export function loadConfig(env: Env = process.env): Config {
     host: text(env, 'HOST', '127.0.0.1'),
     sessionSecrets: secrets(env, mode),
     sessionStore: oneOf(env, 'SESSION_STORE', storeKinds, 'cookie'),
+    userStore: oneOf(env, 'USER_STORE', userStoreKinds, 'lowdb'),
+    throttleStore: oneOf(env, 'THROTTLE_STORE', throttleStoreKinds, 'memory'),
     redisUrl: text(env, 'REDIS_URL', 'redis://127.0.0.1:6379'),
     databaseUrl: text(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/postgres'),
+    memcachedServers: memcachedServers(env),
     sessionNamespace: namespace(env),
     sessionPruneSeconds: integer(env, 'SESSION_PRUNE_SECONDS', 600, 1, 86_400),
     sessionTtlSeconds,

@@ -13,7 +13,7 @@ import { UserFileError } from './users/user-file.ts';
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
-  const { app, close } = await boot(config, log);
+  const { app, deps, close } = await boot(config, log);
 
   const server = app.listen(config.port, config.host);
   answerClientErrorsInJson(server);
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   server.on('listening', () => {
     const { port } = server.address() as AddressInfo;
     log.info(
-      `cookie-lab listening on http://${config.host}:${port} (session store: ${config.sessionStore}, users: ${config.dbFile}, keys: ${secretSource(config)})`,
+      `cookie-lab listening on http://${config.host}:${port} as instance ${deps.instance} (session store: ${config.sessionStore}, users: ${config.userStore === 'postgres' ? 'postgres' : config.dbFile}, keys: ${secretSource(config)})`,
     );
     if (config.bcryptCost < minProductionBcryptCost) {
       log.warn(

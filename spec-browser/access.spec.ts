@@ -18,7 +18,9 @@ async function violations(page: Page): Promise<string[]> {
 describe('the lab page for everyone: keyboard, screen readers, projector, phone', function () {
   const lab = labSuite();
 
-  it('passes axe-core’s WCAG 2.1 AA checks, logged out and logged in with a full cookie', async () => {
+  it('passes axe-core’s WCAG 2.1 AA checks, logged out and logged in with a full cookie', async function () {
+    // axe walks every node of seven panels twice: about 40 s on a busy two-core machine.
+    this.timeout(180_000);
     const tab = await openLab(lab.browser, lab.server.url);
     try {
       const { page } = tab;

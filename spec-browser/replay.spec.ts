@@ -9,12 +9,28 @@ interface Mode {
   afterLogout: RegExp;
   /** Whether the copy still works, so logout-all has something left to end. */
   copyOutlivesLogout: boolean;
+  /** What the server says logout did, in this store's terms. */
+  loggedOut: string;
+  /** The replay's colour: red when the copy wins, green when the server refused it. */
+  tone: 'error' | 'ok';
 }
 
 const modes: Mode[] = [
-  { store: 'cookie', afterLogout: /ACCEPTED as alice\./, copyOutlivesLogout: true },
+  {
+    store: 'cookie',
+    afterLogout: /ACCEPTED as alice\./,
+    copyOutlivesLogout: true,
+    loggedOut: 'Logged out. This browser forgot its session cookie.',
+    tone: 'error',
+  },
   // A server-side store deletes the session on logout: every copy of its id dies at once.
-  { store: 'memory', afterLogout: /REFUSED \(unknown_session\)/, copyOutlivesLogout: false },
+  {
+    store: 'memory',
+    afterLogout: /REFUSED \(unknown_session\)/,
+    copyOutlivesLogout: false,
+    loggedOut: 'Logged out. The server deleted this session, so every copy of its cookie is void too.',
+    tone: 'ok',
+  },
 ];
 
 /** What a student does in panel 4: paste the value copied from devtools, press a button. */
@@ -59,8 +75,9 @@ for (const mode of modes) {
         const copied = (await jarSession(context))!.value;
 
         const first = await replay(tab, copied, 'Log out, then replay it');
-        expect(first).to.match(/^Logged out: this browser forgot its cookie\. Replayed the pasted cookie: /);
+        expect(first.startsWith(`${mode.loggedOut} Replayed the pasted cookie: `), first).to.equal(true);
         expect(first).to.match(mode.afterLogout);
+        expect(await page.locator('#replay-result').getAttribute('data-tone')).to.equal(mode.tone);
         expect(await jarSession(context), 'logout cleared the jar').to.equal(undefined);
         await waitForText(page.locator('#who'), /^Not logged in\.$/);
         await shoot(page.locator('#replay'), `4-replay-after-logout-${mode.store}`);

@@ -28,6 +28,7 @@ describe('configuration', () => {
       registrationsPerAddress: 50,
       registrationWindowSeconds: 3600,
     });
+    expect(config.memcachedServers).to.deep.equal(['127.0.0.1:11211']);
     expect(config.sessionSecrets, 'development generates its own key').to.equal(null);
   });
 
@@ -64,6 +65,43 @@ describe('configuration', () => {
     expect(loadConfig(production).bcryptCost).to.equal(12);
   });
 
+  it('reads MEMCACHED_SERVERS as a list of host:port, ports 1 to 65535', () => {
+    expect(
+      loadConfig({ MEMCACHED_SERVERS: 'cache-1.internal:1, 10.0.0.6:65535' }).memcachedServers,
+    ).to.deep.equal(['cache-1.internal:1', '10.0.0.6:65535']);
+  });
+
+  describe('the shortest session lifetimes', () => {
+    const production = { NODE_ENV: 'production', SESSION_SECRET: 'p'.repeat(32) };
+    for (const variable of ['SESSION_IDLE_SECONDS', 'SESSION_TTL_SECONDS'] as const) {
+      it(`accepts ${variable}=5 outside production, so a class can watch a session end`, () => {
+        const config = loadConfig({ SESSION_IDLE_SECONDS: '5', SESSION_TTL_SECONDS: '5', [variable]: '5' });
+        expect(config.sessionIdleSeconds).to.equal(5);
+        expect(config.sessionTtlSeconds).to.equal(5);
+      });
+      it(`refuses ${variable}=4 outside production`, () => {
+        expect(() =>
+          loadConfig({ SESSION_IDLE_SECONDS: '5', SESSION_TTL_SECONDS: '5', [variable]: '4' }),
+        ).to.throw(ConfigError, new RegExp(`^${variable}: must be between 5 and `));
+      });
+      it(`accepts ${variable}=60 in production`, () => {
+        const config = loadConfig({ ...production, SESSION_IDLE_SECONDS: '60', SESSION_TTL_SECONDS: '60' });
+        expect(config.sessionIdleSeconds).to.equal(60);
+        expect(config.sessionTtlSeconds).to.equal(60);
+      });
+      it(`refuses ${variable}=59 in production`, () => {
+        expect(() =>
+          loadConfig({
+            ...production,
+            SESSION_IDLE_SECONDS: '60',
+            SESSION_TTL_SECONDS: '60',
+            [variable]: '59',
+          }),
+        ).to.throw(ConfigError, new RegExp(`^${variable}: must be between 60 and `));
+      });
+    }
+  });
+
   it('reads the brute-force limits from the environment', () => {
     const { limits } = loadConfig({
       LOGIN_FAILURES_PER_ACCOUNT: '5',
@@ -87,7 +125,33 @@ describe('configuration', () => {
     [
       'an unknown store',
       { SESSION_STORE: 'mongo' },
-      /^SESSION_STORE: must be one of cookie, memory, redis, postgres/,
+      /^SESSION_STORE: must be one of cookie, memory, redis, postgres, memcached/,
+    ],
+    [
+      'a memcached server with no port',
+      { MEMCACHED_SERVERS: 'localhost' },
+      /^MEMCACHED_SERVERS: expected .*"localhost"/,
+    ],
+    ['a memcached port of 0', { MEMCACHED_SERVERS: '127.0.0.1:0' }, /^MEMCACHED_SERVERS: .*"127.0.0.1:0"/],
+    [
+      'a memcached port of 65536',
+      { MEMCACHED_SERVERS: '127.0.0.1:65536' },
+      /^MEMCACHED_SERVERS: .*"127.0.0.1:65536"/,
+    ],
+    [
+      'an empty memcached server in the list',
+      { MEMCACHED_SERVERS: 'a:1,,b:2' },
+      /^MEMCACHED_SERVERS: .*got ""/,
+    ],
+    [
+      'a memcached URL',
+      { MEMCACHED_SERVERS: 'memcached://a:1' },
+      /^MEMCACHED_SERVERS: .*"memcached:\/\/a:1"/,
+    ],
+    [
+      'an unknown throttle store',
+      { THROTTLE_STORE: 'memcached' },
+      /^THROTTLE_STORE: must be one of memory, redis, postgres, got "memcached"$/,
     ],
     ['production without a secret', { NODE_ENV: 'production' }, /^SESSION_SECRET: is required in production/],
     [

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { forEachStore } from './support/stores.ts';
+import { forEveryStore } from './support/stores.ts';
 import { alice, removeTestApp, request, testApp, type TestApp } from './support/test-app.ts';
 
-forEachStore('bad input gets a clear JSON error, never a 500', (store) => {
+forEveryStore('bad input gets a clear JSON error, never a 500', (store) => {
   let lab: TestApp;
   before(async () => {
     lab = await testApp(store.env());

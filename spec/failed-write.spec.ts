@@ -4,7 +4,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { Low } from 'lowdb';
 import { DurableJSONFile, writeDurably, type FileWriter } from '../server/users/durable-json-file.ts';
-import { UserRepository } from '../server/users/repository.ts';
+import { LowdbUserRepository } from '../server/users/lowdb.ts';
 import type { UserFile } from '../server/users/user.ts';
 
 /**
@@ -43,13 +43,13 @@ describe('a write to the user file that fails', () => {
   let dir: string;
   let file: string;
   let disk: FlakyDisk;
-  let users: UserRepository;
+  let users: LowdbUserRepository;
 
   beforeEach(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'cookie-lab-flaky-'));
     file = path.join(dir, 'db.json');
     disk = new FlakyDisk();
-    users = new UserRepository(new Low<UserFile>(new DurableJSONFile(file, disk.write), { users: [] }));
+    users = new LowdbUserRepository(new Low<UserFile>(new DurableJSONFile(file, disk.write), { users: [] }));
   });
   afterEach(async () => rm(dir, { recursive: true, force: true }));
 
@@ -64,7 +64,7 @@ describe('a write to the user file that fails', () => {
     let failure: unknown;
     await doomed.catch((error) => (failure = error));
     expect(failure).to.have.property('code', 'ENOSPC');
-    expect(users.findByUsername('alice')).to.equal(undefined);
+    expect(await users.findByUsername('alice')).to.equal(undefined);
 
     await users.create('bob', 'hash-b');
     expect(await onDisk()).to.deep.equal(['bob']);
@@ -73,7 +73,7 @@ describe('a write to the user file that fails', () => {
   it('undoes a deletion without losing a registration made while it was in flight', async () => {
     await users.create('alice', 'hash-a');
     await users.create('bob', 'hash-b');
-    const alice = users.findByUsername('alice')!;
+    const alice = (await users.findByUsername('alice'))!;
 
     const started = disk.holdNextWrite();
     const deletion = users.delete(alice.id);
@@ -83,7 +83,7 @@ describe('a write to the user file that fails', () => {
     await deletion.catch(() => {});
     await registration;
 
-    expect(users.list().map((user) => user.username)).to.deep.equal(['alice', 'bob', 'carol']);
+    expect((await users.list()).map((user) => user.username)).to.deep.equal(['alice', 'bob', 'carol']);
     expect(await onDisk()).to.deep.equal(['alice', 'bob', 'carol']);
   });
 
@@ -98,7 +98,7 @@ describe('a write to the user file that fails', () => {
     await doomed.catch(() => {});
     await newer;
 
-    expect(users.findById(user.id)!.passwordHash).to.equal('hash-3');
+    expect((await users.findById(user.id))!.passwordHash).to.equal('hash-3');
     const [stored] = (JSON.parse(await readFile(file, 'utf8')) as UserFile).users;
     expect(stored!.passwordHash).to.equal('hash-3');
   });
@@ -115,6 +115,6 @@ describe('a write to the user file that fails', () => {
       users.bumpSessionVersion(user.id),
     ]);
     expect(outcomes.map((outcome) => outcome.status)).to.deep.equal(['rejected', 'rejected']);
-    expect(users.findById(user.id)!.sessionVersion).to.equal(0);
+    expect((await users.findById(user.id))!.sessionVersion).to.equal(0);
   });
 });

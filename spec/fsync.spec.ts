@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { writeDurably } from '../server/users/durable-json-file.ts';
-import { UserRepository } from '../server/users/repository.ts';
+import { LowdbUserRepository } from '../server/users/lowdb.ts';
 import { openUserFile } from '../server/users/user-file.ts';
 
 // No process-kill test can see a missing fsync: the page cache survives a killed process,
@@ -35,7 +35,7 @@ describe('writing the user file durably', () => {
   });
 
   it('is how a registration reaches the user file', async () => {
-    const users = new UserRepository(await openUserFile(path.join(dir, 'db.json')));
+    const users = new LowdbUserRepository(await openUserFile(path.join(dir, 'db.json')));
     synced.length = 0;
     await users.create('alice', '$2b$04$abcdefghijklmnopqrstuuKzJ0yPl2C4/TLg/Tq0fM2cLxjbNBxGu');
     expect(synced).to.deep.equal(['file', 'folder']);

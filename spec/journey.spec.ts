@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { forEachStore } from './support/stores.ts';
+import { forEveryStore } from './support/stores.ts';
 import { alice, removeTestApp, request, testApp, type TestApp } from './support/test-app.ts';
 
-forEachStore('the journey: register, login, me, users, logout', (store) => {
+forEveryStore('the journey: register, login, me, users, logout', (store) => {
   let lab: TestApp;
   beforeEach(async () => (lab = await testApp(store.env())));
   afterEach(async () => lab && removeTestApp(lab));
@@ -54,6 +54,11 @@ forEachStore('the journey: register, login, me, users, logout', (store) => {
   it('says which store runs on /healthz', async () => {
     const res = await request.execute(lab.app).get('/healthz');
     expect(res).to.have.status(200);
-    expect(res.body).to.deep.equal({ ok: true, store: store.kind, reachable: true });
+    expect(res.body).to.deep.equal({
+      ok: true,
+      store: store.kind,
+      reachable: true,
+      instance: lab.deps.instance,
+    });
   });
 });

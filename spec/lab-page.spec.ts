@@ -97,6 +97,8 @@ describe('GET /api/session/status', () => {
   beforeEach(async () => (lab = await testApp()));
   afterEach(async () => removeTestApp(lab));
 
+  // What the page words its sentences by, besides who you are: the store, the labs, the limit.
+  const labFields = { store: 'cookie', labEnabled: true, leakedKeyLab: true, cookieLimit: 4096 };
   const status = (cookie?: string) => {
     const req = request.execute(lab.app).get('/api/session/status');
     return cookie ? req.set('Cookie', `session=${cookie}`) : req;
@@ -105,12 +107,12 @@ describe('GET /api/session/status', () => {
   it('answers 200 when logged out, so a page can ask without a 401', async () => {
     const res = await status();
     expect(res).to.have.status(200);
-    expect(res.body).to.deep.equal({ authenticated: false, labEnabled: true });
+    expect(res.body).to.deep.equal({ authenticated: false, ...labFields });
   });
 
   it('names the user when logged in', async () => {
     const res = await status(await loginAs(lab));
-    expect(res.body).to.deep.equal({ authenticated: true, username: alice.username, labEnabled: true });
+    expect(res.body).to.deep.equal({ authenticated: true, username: alice.username, ...labFields });
   });
 
   it('says why a cookie that was sent was refused', async () => {
@@ -118,7 +120,7 @@ describe('GET /api/session/status', () => {
     await request.execute(lab.app).post('/api/logout/all').set('Cookie', `session=${cookie}`);
     const res = await status(cookie);
     expect(res).to.have.status(200);
-    expect(res.body).to.deep.equal({ authenticated: false, reason: 'revoked', labEnabled: true });
+    expect(res.body).to.deep.equal({ authenticated: false, reason: 'revoked', ...labFields });
   });
 
   it('refuses POST with 405', async () => {
@@ -139,7 +141,13 @@ describe('GET /api/session/status', () => {
         .execute(production.app)
         .get('/api/session/status')
         .set('X-Forwarded-Proto', 'https');
-      expect(res.body).to.deep.equal({ authenticated: false, labEnabled: false });
+      expect(res.body).to.deep.equal({
+        authenticated: false,
+        store: 'cookie',
+        labEnabled: false,
+        leakedKeyLab: false,
+        cookieLimit: 4096,
+      });
       expect(
         await request
           .execute(production.app)

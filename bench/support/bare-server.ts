@@ -1,11 +1,18 @@
+import sessions from 'client-sessions';
 import express from 'express';
+import helmet from 'helmet';
 import { noStore } from '../../server/http/no-store.ts';
 import { securityHeaders } from '../../server/http/security-headers.ts';
 
-// The yardstick of the benchmark: Express 5 with nothing added, one JSON route the size
-// of GET /api/me's answer (`/bare`). `/api/headers` is the same route behind the app's own
-// security-header middleware (helmet's headers and no-store), to tell what the headers
-// alone cost. Its own process, like the real server. Prints "listening on <url>".
+// The yardsticks of the benchmark, in one plain Express 5 app, each route the size of
+// GET /api/me's answer:
+// - `/bare`: nothing added;
+// - `/api/headers`: the app's own security headers (its helmet policy and no-store), to
+//   tell what the headers alone cost;
+// - `/helmet`: helmet() with its default headers and no session at all;
+// - `/client-sessions`: the client-sessions middleware alone reading its cookie (POST
+//   `/client-sessions` sets one), as the course uses it.
+// Its own process, like the real server. Prints "listening on <url>".
 const app = express();
 const createdAt = new Date().toISOString();
 const body = {
@@ -19,6 +26,26 @@ app.get('/bare', (_req, res) => {
 });
 app.get('/api/headers', securityHeaders(false), noStore, (_req, res) => {
   res.json(body);
+});
+app.get('/helmet', helmet(), (_req, res) => {
+  res.json(body);
+});
+const clientSessions = sessions({
+  cookieName: 'session',
+  secret: 'bench-only-secret-0123456789abcdefghij',
+  duration: 24 * 60 * 60 * 1000,
+  activeDuration: 30 * 60 * 1000,
+});
+// client-sessions puts its session on req.session, which the types give to express-session.
+const sessionOf = (req: express.Request) => (req as unknown as { session: { user?: typeof body } }).session;
+app.post('/client-sessions', clientSessions, (req, res) => {
+  sessionOf(req).user = body;
+  res.json(body);
+});
+app.get('/client-sessions', clientSessions, (req, res) => {
+  const { user } = sessionOf(req);
+  if (!user) res.status(401).json({ error: 'not_authenticated' });
+  else res.json(user);
 });
 const server = app.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
   const address = server.address();

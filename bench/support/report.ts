@@ -1,9 +1,11 @@
+import { fairnessLine, fairnessTarget, type FairnessResult } from '../fairness.ts';
 import type { HashingResult } from '../hashing.ts';
 import type { LoginTiming } from '../login-timing.ts';
 import { formatHashingTable, judgeHashing } from './hashing-table.ts';
 import type { LoginCost } from './login-cost.ts';
 import type { Machine } from './machine.ts';
 import type { StoresResult } from './stores.ts';
+import { ratioBetween } from './throughput.ts';
 
 export interface BenchResults {
   startedAt: string;
@@ -13,10 +15,23 @@ export interface BenchResults {
   loginCosts: LoginCost[];
   hashing: HashingResult;
   loginTiming: LoginTiming;
+  fairness: FairnessResult;
 }
 
 /** GET /api/me in cookie mode over the bare Express route, in the same run. */
 export const meRatioTarget = 0.9;
+/** GET /api/me in cookie mode over an Express app with helmet's default headers and no session. */
+export const helmetRatioTarget = 0.95;
+
+/** Cookie-mode GET /api/me over the helmet-only app and over client-sessions alone, same rounds. */
+export function pipelineRatios(results: BenchResults): { helmet?: number; clientSessions?: number } {
+  const me = results.stores.stores.find((store) => store.kind === 'cookie')?.me;
+  if (!me) return {};
+  return {
+    helmet: ratioBetween(me, results.stores.helmet),
+    clientSessions: ratioBetween(me, results.stores.clientSessions),
+  };
+}
 
 const x = (value: number | undefined) => (value === undefined ? '–' : `${value.toFixed(2)}×`);
 const n = (value: number) => Math.round(value).toLocaleString('en');
@@ -32,7 +47,20 @@ function targetsTable(results: BenchResults): string {
   const cookie = results.stores.stores.find((store) => store.kind === 'cookie')!;
   const hashing = judgeHashing(results.hashing);
   const timing = results.loginTiming;
+  const pipeline = pipelineRatios(results);
   const rows = [
+    [
+      'cookie-mode `GET /api/me` req/s over Express + `helmet()` (default headers) with no session',
+      `≥ ${helmetRatioTarget}×`,
+      x(pipeline.helmet),
+      verdict((pipeline.helmet ?? 0) >= helmetRatioTarget),
+    ],
+    [
+      'cookie-mode `GET /api/me` req/s over the client-sessions middleware alone',
+      '(contrast)',
+      x(pipeline.clientSessions),
+      '',
+    ],
     [
       'cookie-mode `GET /api/me` req/s over a bare Express JSON route',
       `≥ ${meRatioTarget}×`,
@@ -63,6 +91,12 @@ function targetsTable(results: BenchResults): string {
       timing.ratio.toFixed(3),
       verdict(timing.within10Percent),
     ],
+    [
+      `another address's login while one floods with ${results.fairness.options.flooders} parallel logins, over idle (cost ${results.fairness.options.cost}, median)`,
+      `≤ ${fairnessTarget}×`,
+      x(results.fairness.ratio),
+      verdict(results.fairness.ratio <= fairnessTarget),
+    ],
   ];
   return [
     '| target | wanted | measured | |',
@@ -81,6 +115,8 @@ function throughputTable({ stores }: BenchResults): string {
     '|---|--:|--:|--:|--:|--:|--:|',
     row('bare Express JSON route (the yardstick)', stores.bare),
     row('the same route behind the app’s security headers', stores.headers),
+    row('the same route behind `helmet()` with its default headers', stores.helmet),
+    row('client-sessions alone reading its cookie (`/client-sessions`)', stores.clientSessions),
     row('the whole app without a session (`/api/session/status`, cookie mode)', stores.noSession),
     ...stores.stores.map((store) => row(`\`/api/me\`, ${store.kind} store`, store.me, store.skipped)),
   ].join('\n');
@@ -118,6 +154,7 @@ export function tables(results: BenchResults): Record<string, string> {
     stores: storesTable(results),
     logins: loginTable(results),
     storm: formatHashingTable(results.hashing),
+    fairness: fairnessLine(results.fairness),
     timing: `Unknown user ${t.unknownUserMedianMs.toFixed(1)} ms, wrong password ${t.wrongPasswordMedianMs.toFixed(1)} ms (median of ${t.count} each, cost ${t.bcryptCost}): ratio ${t.ratio.toFixed(3)}.`,
   };
 }

@@ -1,5 +1,5 @@
 import { storeKinds, type StoreKind } from '../../server/config.ts';
-import { postgresTableBytes, redisUsedMemory, removeNamespace } from './backing.ts';
+import { memcachedBytes, postgresTableBytes, redisUsedMemory, removeNamespace } from './backing.ts';
 import { startBareServer } from './bare.ts';
 import { startBenchServer, type BenchServer } from './server.ts';
 import { openSessions, signUp, type SessionsMemory } from './sessions.ts';
@@ -13,7 +13,7 @@ export interface StoreFigures {
   /** Bytes of the Set-Cookie line at login. */
   setCookieBytes?: number;
   memory?: SessionsMemory & {
-    /** What the sessions took outside the server: Redis' memory or the table's size. */
+    /** What the sessions took outside the server: Redis' memory, the table's size, Memcached's item bytes. */
     backingBytes: number | null;
   };
 }
@@ -24,6 +24,10 @@ export interface StoresResult {
   headers: TargetFigures;
   /** The whole cookie-mode app answering without a cookie: the cost of everything but the session. */
   noSession: TargetFigures;
+  /** The bare route behind helmet() with its default headers, and no session at all. */
+  helmet: TargetFigures;
+  /** The client-sessions middleware alone reading its cookie, as the course uses it. */
+  clientSessions: TargetFigures;
   stores: StoreFigures[];
 }
 
@@ -66,7 +70,17 @@ async function startStores(): Promise<{ servers: Map<StoreKind, BenchServer>; st
 async function backingBytes(kind: StoreKind): Promise<number | null> {
   if (kind === 'redis') return redisUsedMemory();
   if (kind === 'postgres') return postgresTableBytes(namespace);
+  if (kind === 'memcached') return memcachedBytes();
   return null;
+}
+
+/** The `session=…` cookie of the client-sessions yardstick. */
+async function yardstickCookie(url: string): Promise<string> {
+  const res = await fetch(`${url}/client-sessions`, { method: 'POST' });
+  await res.arrayBuffer();
+  const line = res.headers.getSetCookie().find((header) => header.startsWith('session='));
+  if (!line) throw new Error(`the client-sessions yardstick answered ${res.status} without a cookie`);
+  return line.slice(0, line.indexOf(';'));
 }
 
 /** GET /api/me in every store against the bare route, then memory after many sessions. */
@@ -83,8 +97,16 @@ export async function measureStores(options: StoresOptions): Promise<StoresResul
       targets.push({ name: store.kind, url: `${server.url}/api/me`, headers: { cookie }, pid: server.pid });
     }
     const cookieServer = servers.get('cookie')!;
+    const clientSessionsCookie = await yardstickCookie(bare.url);
     const extra: Target[] = [
       { name: 'headers', url: `${bare.url}/api/headers`, headers: {}, pid: bare.pid },
+      { name: 'helmet', url: `${bare.url}/helmet`, headers: {}, pid: bare.pid },
+      {
+        name: 'client-sessions',
+        url: `${bare.url}/client-sessions`,
+        headers: { cookie: clientSessionsCookie },
+        pid: bare.pid,
+      },
       {
         name: 'no-session',
         url: `${cookieServer.url}/api/session/status`,
@@ -116,6 +138,8 @@ export async function measureStores(options: StoresOptions): Promise<StoresResul
       bare: measured.yardstick,
       headers: byName.get('headers')!,
       noSession: byName.get('no-session')!,
+      helmet: byName.get('helmet')!,
+      clientSessions: byName.get('client-sessions')!,
       stores,
     };
   } finally {

@@ -62,6 +62,11 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+/** Median over the rounds of a's req/s over b's in the same round: two targets compared directly. */
+export function ratioBetween(a: TargetFigures, b: TargetFigures): number {
+  return median(a.rounds.map((window, r) => window.requestsPerSecond / b.rounds[r]!.requestsPerSecond));
+}
+
 /**
  * Loads each target in turn, one at a time (the load generator shares the cores), for
  * `rounds` rounds: every round starts with the yardstick, so each ratio compares windows

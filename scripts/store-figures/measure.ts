@@ -9,6 +9,7 @@ import { loadConfig, type StoreKind } from '../../server/config.ts';
 import { createLogger } from '../../server/log.ts';
 import { freePort, startOwnRedis } from '../../spec/support/outage.ts';
 import { listen } from './listen.ts';
+import { commandsBetween, memcachedCommands, memcachedRecordSize, memcachedServers } from './memcached.ts';
 
 // One real app per store: log in, count the store's commands for a few requests, look at
 // what the store holds, then grow the session with a note.
@@ -26,7 +27,7 @@ export interface StoreFigures {
   noteBytes: number | string;
   shown: string;
   recordBytes: string;
-  /** Store commands for `requestsCounted` requests to GET /api/me (Redis only: counted by Redis). */
+  /** Store commands for `requestsCounted` requests to GET /api/me, counted by Redis or Memcached itself. */
   commands?: string;
 }
 
@@ -46,8 +47,9 @@ async function commandStats(): Promise<Map<string, number>> {
   return calls;
 }
 
-async function recordSize(kind: StoreKind): Promise<string> {
+async function recordSize(kind: StoreKind, cookie: string): Promise<string> {
   if (kind === 'cookie') return 'nothing: the server keeps no session';
+  if (kind === 'memcached') return memcachedRecordSize(namespace, cookie);
   if (kind === 'memory') return 'one JSON string like the Redis value, in the heap of this process';
   if (kind === 'redis') {
     const client = createClient({ url: redisUrl });
@@ -74,6 +76,7 @@ export async function measure(kind: StoreKind): Promise<StoreFigures> {
     SESSION_NAMESPACE: namespace,
     REDIS_URL: redisUrl,
     DATABASE_URL: databaseUrl,
+    MEMCACHED_SERVERS: memcachedServers(),
     DB_FILE: path.join(dir, 'db.json'),
     BCRYPT_COST: '4',
   });
@@ -90,8 +93,9 @@ export async function measure(kind: StoreKind): Promise<StoreFigures> {
     const login = await post('/api/login', alice);
     const line = login.headers.getSetCookie().find((header) => header.startsWith('session='))!;
     const cookie = line.split(';')[0]!;
-    const recordBytes = await recordSize(kind);
+    const recordBytes = await recordSize(kind, cookie);
     const before = kind === 'redis' ? await commandStats() : undefined;
+    const memcachedBefore = kind === 'memcached' ? await memcachedCommands() : undefined;
     for (let i = 0; i < requestsCounted; i++) {
       const me = await fetch(server.url + '/api/me', { headers: { Cookie: cookie } });
       if (me.status !== 200) throw new Error(`GET /api/me answered ${me.status}`);
@@ -105,6 +109,7 @@ export async function measure(kind: StoreKind): Promise<StoreFigures> {
         .map(([name, calls]) => `${name.toUpperCase()} ×${calls}`)
         .join(', ');
     }
+    if (memcachedBefore) commands = commandsBetween(memcachedBefore, await memcachedCommands());
     const note = await post('/api/session/notes', { text: 'x'.repeat(noteCharacters) }, cookie, 'PUT');
     const noted = (await note.json()) as { bytes?: number; error?: string };
     const shown = cookie.length > 90 ? `${cookie.slice(0, 60)}…${cookie.slice(-20)}` : cookie;

@@ -2,11 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { createCookieCodec } from '../sessions/cookie/codec.ts';
-import { pastedCookieValue } from '../sessions/cookie/header.ts';
-import { sessionCookieName } from '../sessions/create-store.ts';
+import { cookieFlagsFor, pastedCookieValue } from '../sessions/cookie/header.ts';
+import { forgeValue, readOpened } from '../sessions/cookie/leaked-key.ts';
+import { lifetimesOf } from '../sessions/lifetimes.ts';
 import { readSessionSecrets } from '../sessions/secret-file.ts';
-import { userFileShape } from '../users/user.ts';
-import { usernameKey } from '../users/user.ts';
+import { createLogger } from '../log.ts';
+import { StoreUnreachableError } from '../sessions/server-side/errors.ts';
+import { userFileShape, usernameKey, type User } from '../users/user.ts';
 
 const help = `npm run cookie -- <command>
 
@@ -14,7 +16,8 @@ const help = `npm run cookie -- <command>
   forge --username <name>  print a session cookie the server accepts as that user
 
 Both read SESSION_SECRET (or DB_FILE's development key, kept in DB_FILE.session-secret),
-and forge reads the user's id and session version from DB_FILE.
+and forge reads the user's id and session version from DB_FILE, or from PostgreSQL with
+USER_STORE=postgres.
 
 Why this exists: a cookie store puts the whole session in the browser, sealed with one
 key. Whoever holds that key can read every session and mint one for any user, without
@@ -25,7 +28,7 @@ class CliError extends Error {}
 async function codecFor(config: Config) {
   const secrets = await readSessionSecrets(config);
   if (!secrets) throw new CliError('no key: set SESSION_SECRET, or start the server once to generate one');
-  return createCookieCodec(sessionCookieName(config), secrets);
+  return createCookieCodec(cookieFlagsFor(config).name, secrets);
 }
 
 async function decode(config: Config, raw: string | undefined): Promise<string> {
@@ -35,22 +38,27 @@ async function decode(config: Config, raw: string | undefined): Promise<string> 
     throw new CliError(
       'not a session cookie sealed with any key of SESSION_SECRET (tampered, truncated or foreign)',
     );
-  const idleMs = config.sessionIdleSeconds * 1000;
-  return JSON.stringify(
-    {
-      payload: opened.payload,
-      sealedAt: new Date(opened.sealedAt).toISOString(),
-      idleExpiresAt: new Date(opened.sealedAt + idleMs).toISOString(),
-      absoluteExpiresAt: new Date(opened.payload.issuedAt + config.sessionTtlSeconds * 1000).toISOString(),
-      keyIndex: opened.keyIndex,
-    },
-    null,
-    2,
-  );
+  const { format: _format, ...reading } = readOpened(opened, lifetimesOf(config));
+  return JSON.stringify(reading, null, 2);
 }
 
-async function forge(config: Config, username: string | undefined): Promise<string> {
-  if (!username) throw new CliError('forge needs --username <name>');
+/** The user as the running server sees it; the lowdb file is read, never locked or written. */
+async function findUser(config: Config, username: string): Promise<User | undefined> {
+  if (config.userStore === 'postgres') {
+    // Loaded only here: reading a cookie must not load a database client.
+    const { PostgresUserRepository } = await import('../users/postgres.ts');
+    const users = await PostgresUserRepository.open({
+      url: config.databaseUrl,
+      namespace: config.sessionNamespace,
+      log: createLogger('warn'),
+      now: Date.now,
+    });
+    try {
+      return await users.findByUsername(username);
+    } finally {
+      await users.close();
+    }
+  }
   let raw: string;
   try {
     raw = await readFile(config.dbFile, 'utf8');
@@ -67,14 +75,16 @@ async function forge(config: Config, username: string | undefined): Promise<stri
   }
   const parsed = userFileShape.safeParse(json);
   if (!parsed.success) throw new CliError(`DB_FILE ${config.dbFile} does not hold a user list`);
-  const user = parsed.data.users.find(
-    (candidate) => usernameKey(candidate.username) === usernameKey(username),
-  );
-  if (!user) throw new CliError(`no user named ${username} in ${config.dbFile}`);
-  const now = Date.now();
-  const payload = { userId: user.id, username: user.username, version: user.sessionVersion, issuedAt: now };
-  const value = (await codecFor(config)).seal(payload, now, config.sessionIdleSeconds * 1000);
-  return `${sessionCookieName(config)}=${value}`;
+  return parsed.data.users.find((candidate) => usernameKey(candidate.username) === usernameKey(username));
+}
+
+async function forge(config: Config, username: string | undefined): Promise<string> {
+  if (!username) throw new CliError('forge needs --username <name>');
+  const user = await findUser(config, username);
+  const where = config.userStore === 'postgres' ? `${config.sessionNamespace}_users` : config.dbFile;
+  if (!user) throw new CliError(`no user named ${username} in ${where}`);
+  const value = forgeValue(await codecFor(config), user, Date.now(), config.sessionIdleSeconds);
+  return `${cookieFlagsFor(config).name}=${value}`;
 }
 
 async function main(argv: string[]): Promise<string> {
@@ -95,7 +105,11 @@ main(process.argv.slice(2)).then(
   (output) => console.log(output),
   (error: unknown) => {
     const parseArgsError = String((error as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS');
-    const known = error instanceof CliError || error instanceof ConfigError || parseArgsError;
+    const known =
+      error instanceof CliError ||
+      error instanceof ConfigError ||
+      error instanceof StoreUnreachableError ||
+      parseArgsError;
     console.error(`cookie: ${known ? (error as Error).message : String(error)}`);
     process.exit(1);
   },

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../log.ts';
+import { CookieTooLargeError, SessionStoreUnavailableError } from '../sessions/errors.ts';
 
 /** An answer for the client's mistake: it becomes `{ error, message }` with this status. */
 export class HttpError extends Error {
@@ -50,10 +51,30 @@ function fromBodyParser(error: BodyParserError): HttpError | undefined {
   }
 }
 
+// The session layer's refusals, in HTTP terms.
+function fromSessions(error: unknown): HttpError | undefined {
+  if (error instanceof CookieTooLargeError) {
+    return new HttpError(
+      413,
+      'cookie_too_large',
+      error.message,
+      {},
+      { bytes: error.bytes, limit: error.limit },
+    );
+  }
+  if (error instanceof SessionStoreUnavailableError) {
+    return new HttpError(503, 'session_store_unavailable', error.message, { 'Retry-After': '1' });
+  }
+  return undefined;
+}
+
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) return next(error);
-    const known = error instanceof HttpError ? error : fromBodyParser((error ?? {}) as BodyParserError);
+    const known =
+      error instanceof HttpError
+        ? error
+        : (fromSessions(error) ?? fromBodyParser((error ?? {}) as BodyParserError));
     if (known) {
       res.set(known.headers);
       res.status(known.status).json({ error: known.code, message: known.message, ...known.details });

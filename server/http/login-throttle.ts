@@ -1,6 +1,6 @@
-import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { BruteForceLimits } from '../config.ts';
 import { usernameKey } from '../users/user.ts';
+import type { ThrottleStore } from './throttle-store.ts';
 import { isRefusal, tooManyAttempts } from './too-many-attempts.ts';
 
 /** One login attempt, already counted as a failure until it says it succeeded. */
@@ -21,13 +21,13 @@ export interface LoginThrottle {
  * bcrypt compare would let a burst of parallel guesses all pass the check at once.
  * Unknown usernames are counted like real ones, so a 429 reveals no account.
  */
-export function createLoginThrottle(limits: BruteForceLimits): LoginThrottle {
-  const perAccount = new RateLimiterMemory({
+export function createLoginThrottle(limits: BruteForceLimits, store: ThrottleStore): LoginThrottle {
+  const perAccount = store.limiter({
     keyPrefix: 'login-account',
     points: limits.loginFailuresPerAccount,
     duration: limits.loginWindowSeconds,
   });
-  const perAddress = new RateLimiterMemory({
+  const perAddress = store.limiter({
     keyPrefix: 'login-address',
     points: limits.loginFailuresPerAddress,
     duration: limits.loginWindowSeconds,

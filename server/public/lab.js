@@ -1,11 +1,13 @@
-// The lab page: five panels over the JSON API. It shows nothing the API would not show to
+// The lab page: seven panels over the JSON API. It shows nothing the API would not show to
 // this same browser, and it never sees the session cookie itself.
 import { accountPanel } from './lab/account.js';
 import { api, problem } from './lab/api.js';
 import { cookiePanel } from './lab/cookie.js';
+import { leakPanel } from './lab/leak.js';
 import { notesPanel } from './lab/notes.js';
 import { replayPanel } from './lab/replay.js';
 import { storePanel } from './lab/store.js';
+import { wirePanel } from './lab/wire.js';
 
 let state = { status: null, report: null, problem: null };
 const renders = [];
@@ -26,7 +28,10 @@ async function refresh() {
   return state;
 }
 
-for (const panel of [accountPanel, cookiePanel, notesPanel, replayPanel]) renders.push(panel({ refresh }));
+// The wire panel first, so it hears the page's very first requests.
+for (const panel of [wirePanel, accountPanel, cookiePanel, notesPanel, replayPanel, leakPanel]) {
+  renders.push(panel({ refresh }));
+}
 
 await Promise.all([refresh(), storePanel()]);
 document.body.dataset.ready = 'true';

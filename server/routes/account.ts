@@ -4,8 +4,8 @@ import { parseBody } from '../http/body.ts';
 import { route } from '../http/methods.ts';
 import { passwordProblem } from '../passwords/policy.ts';
 import { sessionOf } from '../sessions/port.ts';
-import { passwordCheck } from './check-password.ts';
 import type { AppDeps } from './deps.ts';
+import { passwords } from './passwords.ts';
 import { currentUser, requireUser } from './require-user.ts';
 import { changePasswordBody, deleteAccountBody } from './schemas.ts';
 
@@ -13,14 +13,14 @@ const wrongPassword = () => new HttpError(401, 'invalid_credentials', 'That is n
 
 /** Who am I, change my password, delete my account (under /api): each about the session's own user. */
 export function accountRoutes(deps: AppDeps): Router {
-  const { users, hasher } = deps;
+  const { users } = deps;
   // A wrong password here counts toward the login limits, as at login.
-  const checkPassword = passwordCheck(deps);
+  const passwordWork = passwords(deps);
   const router = Router();
   // The session may outlive its user record only between two requests: a deleted or
   // revoked user has no session from the next request on.
-  const recordOf = (id: string) => {
-    const user = users.findById(id);
+  const recordOf = async (id: string) => {
+    const user = await users.findById(id);
     if (!user) throw notAuthenticated();
     return user;
   };
@@ -28,9 +28,9 @@ export function accountRoutes(deps: AppDeps): Router {
   route(router, '/me', {
     GET: [
       requireUser,
-      (req, res) => {
+      async (req, res) => {
         const session = currentUser(req);
-        const user = recordOf(session.id);
+        const user = await recordOf(session.id);
         res.json({
           id: user.id,
           username: user.username,
@@ -43,8 +43,9 @@ export function accountRoutes(deps: AppDeps): Router {
       requireUser,
       async (req, res) => {
         const { password } = parseBody(deleteAccountBody, req.body);
-        const user = recordOf(currentUser(req).id);
-        if (!(await checkPassword(req, user.username, password, user.passwordHash))) throw wrongPassword();
+        const user = await recordOf(currentUser(req).id);
+        if (!(await passwordWork.check(req, user.username, password, user.passwordHash)))
+          throw wrongPassword();
         await sessionOf(req).endAll();
         await users.delete(user.id);
         res.json({ message: `Account ${user.username} deleted; all its sessions have ended.` });
@@ -59,15 +60,15 @@ export function accountRoutes(deps: AppDeps): Router {
         const { currentPassword, newPassword } = parseBody(changePasswordBody, req.body);
         const problem = passwordProblem(newPassword);
         if (problem) throw new HttpError(400, 'invalid_password', problem);
-        const user = recordOf(currentUser(req).id);
-        if (!(await checkPassword(req, user.username, currentPassword, user.passwordHash)))
+        const user = await recordOf(currentUser(req).id);
+        if (!(await passwordWork.check(req, user.username, currentPassword, user.passwordHash)))
           throw wrongPassword();
-        const updated = await users.changePassword(user.id, await hasher.hash(newPassword));
+        const updated = await users.changePassword(user.id, await passwordWork.hash(req, newPassword));
         if (!updated) throw notAuthenticated();
         // Every other session ends with the old password; this browser gets a fresh one.
         const session = sessionOf(req);
         await session.endAll();
-        await session.start(users.findById(user.id) ?? updated);
+        await session.start((await users.findById(user.id)) ?? updated);
         res.json({ message: 'Password changed; every other session of this account has ended.' });
       },
     ],

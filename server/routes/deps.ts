@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { Config } from '../config.ts';
+import type { HashTurns } from '../http/hash-turns.ts';
 import type { LoginThrottle } from '../http/login-throttle.ts';
 import type { Logger } from '../log.ts';
 import type { PasswordHasher } from '../passwords/hasher.ts';
@@ -9,11 +10,13 @@ import type { UserRepository } from '../users/repository.ts';
 /** Everything the app is built from. Tests build it with their own clock, files and logs. */
 export interface AppDeps {
   config: Config;
+  /** This instance's name (X-Instance, /healthz): stable for the process, different between instances. */
+  instance: string;
   users: UserRepository;
   hasher: PasswordHasher;
   store: SessionStore;
   log: Logger;
   now: () => number;
-  /** Brute-force throttles: they keep counts, so one pair per app. */
-  throttle: { login: LoginThrottle; registrations: RequestHandler };
+  /** Brute-force throttles and the hashing turns: they keep counts, so one set per app. */
+  throttle: { login: LoginThrottle; registrations: RequestHandler; hashTurns: HashTurns };
 }

@@ -2,8 +2,10 @@ import { Router, type Request } from 'express';
 import { HttpError } from '../http/errors.ts';
 import { parseBody } from '../http/body.ts';
 import { route } from '../http/methods.ts';
+import { cookieBudgetBytes } from '../sessions/cookie/budget.ts';
 import { sessionOf, type SessionPort, type SessionReport } from '../sessions/port.ts';
 import type { AppDeps } from './deps.ts';
+import { leakedKeyLabEnabled } from './lab.ts';
 import { notesBody } from './schemas.ts';
 
 /**
@@ -26,7 +28,7 @@ function ownSession(req: Request): { session: SessionPort; report: SessionReport
 }
 
 /** Your session as the server reads it, and a note to watch it grow (under /api). */
-export function sessionRoutes({ config }: AppDeps): Router {
+export function sessionRoutes({ config, store }: AppDeps): Router {
   const router = Router();
   // Always 200, logged in or not: a page learns its state here without provoking a 401
   // (which browsers print as a console error on every page load). It says no more than
@@ -40,7 +42,12 @@ export function sessionRoutes({ config }: AppDeps): Router {
         authenticated: user !== null,
         ...(user ? { username: user.username } : {}),
         ...(reason ? { reason } : {}),
+        // Which store runs, as GET /healthz says too: the page words its sentences by it.
+        store: store.kind,
         labEnabled: config.labEnabled,
+        leakedKeyLab: leakedKeyLabEnabled(config),
+        // What a browser keeps of one cookie, for the page's bars before any session exists.
+        cookieLimit: cookieBudgetBytes,
       });
     },
   });

@@ -2,11 +2,14 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { UserRepository } from '../users/repository.ts';
 import { createCookieCodec } from './cookie/codec.ts';
+import { cookieFlagsFor } from './cookie/header.ts';
+import { lifetimesOf } from './lifetimes.ts';
 import { cacheOpenedCookies } from './cookie/opened-cache.ts';
 import { createCookieStore } from './cookie/store.ts';
 import type { SessionStore } from './port.ts';
 import type { Backing } from './server-side/backing.ts';
 import { withDeadline } from './server-side/deadline.ts';
+import { createMemcachedBacking } from './server-side/memcached.ts';
 import { createMemoryBacking } from './server-side/memory.ts';
 import { createPostgresBacking } from './server-side/postgres.ts';
 import { createRedisBacking } from './server-side/redis.ts';
@@ -20,22 +23,15 @@ export interface StoreDeps {
   now: () => number;
 }
 
-/** The cookie's name: the lesson's `session`, or `__Host-session` in production. */
-export function sessionCookieName(config: Config): string {
-  // __Host- makes the browser refuse the cookie unless it is Secure, Path=/ and has no
-  // Domain, so a sibling subdomain cannot plant or overwrite it.
-  return config.mode === 'production' ? '__Host-session' : 'session';
-}
-
 /**
- * The service behind a server-side store; Redis and PostgreSQL must answer before start-up
- * goes on. Whichever it is, every call to it is bounded by withDeadline.
+ * The service behind a server-side store; Redis, PostgreSQL and Memcached must answer before
+ * start-up goes on. Whichever it is, every call to it is bounded by withDeadline.
  */
-async function createBacking(config: Config, log: Logger): Promise<Backing> {
-  return withDeadline(await connectBacking(config, log), log);
+async function createBacking(config: Config, log: Logger, users: UserRepository): Promise<Backing> {
+  return withDeadline(await connectBacking(config, log, users), log);
 }
 
-async function connectBacking(config: Config, log: Logger): Promise<Backing> {
+async function connectBacking(config: Config, log: Logger, users: UserRepository): Promise<Backing> {
   const namespace = config.sessionNamespace;
   switch (config.sessionStore) {
     case 'memory':
@@ -49,6 +45,8 @@ async function connectBacking(config: Config, log: Logger): Promise<Backing> {
         pruneSeconds: config.sessionPruneSeconds,
         log,
       });
+    case 'memcached':
+      return createMemcachedBacking({ servers: config.memcachedServers, namespace, users, log });
     case 'cookie':
       throw new Error('cookie-lab: the cookie store has no server-side backing');
   }
@@ -62,8 +60,8 @@ export async function createSessionStore({
   log,
   now,
 }: StoreDeps): Promise<SessionStore> {
-  const flags = { name: sessionCookieName(config), secure: config.mode === 'production' };
-  const lifetimes = { idleSeconds: config.sessionIdleSeconds, ttlSeconds: config.sessionTtlSeconds };
+  const flags = cookieFlagsFor(config);
+  const lifetimes = lifetimesOf(config);
   if (config.sessionStore === 'cookie') {
     return createCookieStore({
       codec: cacheOpenedCookies(createCookieCodec(flags.name, secrets)),
@@ -75,6 +73,7 @@ export async function createSessionStore({
     });
   }
   // The same cookie name, flags, keys and lifetimes: only where the session lives changes.
-  const backing = await createBacking(config, log);
-  return createServerSideStore({ backing, secrets, flags, users, log, now, ...lifetimes });
+  const backing = await createBacking(config, log, users);
+  // Its own copy of the keys: the lab's rotation replaces them in place.
+  return createServerSideStore({ backing, secrets: [...secrets], flags, users, log, now, ...lifetimes });
 }

@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import type { Low } from 'lowdb';
-import { usernameKey, type User, type UserFile } from './user.ts';
+import type { User, UserPage } from './user.ts';
 
 export class UsernameTakenError extends Error {
   constructor() {
@@ -10,110 +8,30 @@ export class UsernameTakenError extends Error {
 }
 
 /**
- * The user store. Lookups read lowdb's in-memory copy; every change is applied to it
- * synchronously (so two concurrent registrations of one name cannot both pass the
- * check) and is resolved only once a write holding it is durable (DurableJSONFile), so
- * nothing is acknowledged that a crash or a restart would lose. A failed write is
- * undone in memory too, without touching changes made meanwhile by other requests.
+ * The user store, whichever runs (USER_STORE): the lowdb file or PostgreSQL. Every call
+ * is asynchronous, so routes and session stores are written once for both; a store that
+ * does not answer in time rejects with a 503 (userStoreUnavailable), never hangs.
  */
-export class UserRepository {
-  readonly #db: Low<UserFile>;
-  readonly #now: () => number;
-
-  constructor(db: Low<UserFile>, now: () => number = Date.now) {
-    this.#db = db;
-    this.#now = now;
-  }
-
-  get #users(): User[] {
-    return this.#db.data.users;
-  }
-
-  findById(id: string): User | undefined {
-    return this.#users.find((user) => user.id === id);
-  }
-
-  findByUsername(username: string): User | undefined {
-    const key = usernameKey(username);
-    return this.#users.find((user) => usernameKey(user.username) === key);
-  }
-
-  list(): readonly User[] {
-    return this.#users;
-  }
-
-  async create(username: string, passwordHash: string): Promise<User> {
-    if (this.findByUsername(username)) throw new UsernameTakenError();
-    const user: User = {
-      id: randomUUID(),
-      username,
-      passwordHash,
-      createdAt: new Date(this.#now()).toISOString(),
-      sessionVersion: 0,
-    };
-    await this.#change(
-      () => this.#users.push(user),
-      () => this.#remove(user),
-    );
-    return user;
-  }
-
+export interface UserRepository {
+  findById(id: string): Promise<User | undefined>;
+  /** Case-insensitive: "Alice" finds alice (usernameKey). */
+  findByUsername(username: string): Promise<User | undefined>;
+  /**
+   * The user's session version, or undefined when the user is gone: what the cookie store
+   * compares every cookie to (revocation).
+   */
+  sessionVersion(id: string): Promise<number | undefined>;
+  /** Users ordered by usernameKey (compareUsernameKeys); every user when no page is given. */
+  list(page?: UserPage): Promise<User[]>;
+  /** Rejects with UsernameTakenError when the name, in any case, is taken. */
+  create(username: string, passwordHash: string): Promise<User>;
   /** Ends every session of the user: cookies carry the version they were issued under. */
-  async bumpSessionVersion(id: string): Promise<User | undefined> {
-    return this.#update(id, (user) => ({ sessionVersion: user.sessionVersion + 1 }));
-  }
-
-  async changePassword(id: string, passwordHash: string): Promise<User | undefined> {
-    return this.#update(id, (user) => ({ passwordHash, sessionVersion: user.sessionVersion + 1 }));
-  }
-
-  async delete(id: string): Promise<boolean> {
-    const user = this.findById(id);
-    if (!user) return false;
-    let index = -1;
-    await this.#change(
-      () => (index = this.#remove(user)),
-      // Other changes may have moved the list meanwhile: put the record back near its
-      // old place, once, rather than at an index that may now be past the end.
-      () => {
-        if (!this.#users.includes(user)) this.#users.splice(Math.min(index, this.#users.length), 0, user);
-      },
-    );
-    return true;
-  }
-
-  async #update(id: string, patch: (user: User) => Partial<User>): Promise<User | undefined> {
-    const user = this.findById(id);
-    if (!user) return undefined;
-    const before = { ...user };
-    let after: Partial<User> = {};
-    await this.#change(
-      () => Object.assign(user, (after = patch(user))),
-      // Restores only the fields that still hold this change's values: a change made
-      // meanwhile (and perhaps already acknowledged) must not be rolled back with it.
-      () => {
-        for (const key of Object.keys(after) as (keyof User)[]) {
-          if (user[key] === after[key]) Object.assign(user, { [key]: before[key] });
-        }
-      },
-    );
-    return user;
-  }
-
-  /** Takes the record out of the list; returns where it was, or -1. */
-  #remove(user: User): number {
-    const index = this.#users.indexOf(user);
-    if (index !== -1) this.#users.splice(index, 1);
-    return index;
-  }
-
-  async #change(apply: () => void, undo: () => void): Promise<void> {
-    apply();
-    try {
-      await this.#db.write();
-    } catch (error) {
-      undo();
-      throw error;
-    }
-  }
+  bumpSessionVersion(id: string): Promise<User | undefined>;
+  /** A new hash and a bumped session version, in one change. */
+  changePassword(id: string, passwordHash: string): Promise<User | undefined>;
+  delete(id: string): Promise<boolean>;
+  /** Whether the store answers now (/healthz). */
+  reachable(): Promise<boolean>;
+  /** Releases what the store holds: the file lock, the connections. */
+  close(): Promise<void>;
 }

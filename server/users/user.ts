@@ -31,3 +31,18 @@ export function toPublic(user: User): PublicUser {
 export function usernameKey(username: string): string {
   return username.normalize('NFC').toLowerCase();
 }
+
+/**
+ * The order of the user list: by usernameKey, byte by byte in UTF-8, which is PostgreSQL's
+ * COLLATE "C" on the key column, so both stores page alike.
+ */
+export function compareUsernameKeys(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+/** One page of the user list: at most `limit` users whose usernameKey sorts after `after`'s. */
+export interface UserPage {
+  limit: number;
+  /** A username (any case): the page starts after it. */
+  after?: string;
+}

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Response } from 'express';
-import { HttpError } from '../../server/http/errors.ts';
 import { checkBudget, cookieBudgetBytes } from '../../server/sessions/cookie/budget.ts';
+import { CookieTooLargeError } from '../../server/sessions/errors.ts';
 
 /** Just the headers checkBudget touches, so each edge is tested at the exact byte. */
 function fakeResponse() {
@@ -27,14 +27,13 @@ describe('the cookie budget, at its exact byte edges', () => {
     } catch (error) {
       refused = error;
     }
-    expect(refused).to.be.instanceOf(HttpError);
-    expect(refused).to.include({ status: 413, code: 'cookie_too_large' });
-    expect((refused as HttpError).details).to.deep.equal({ bytes: 4097, limit: 4096 });
+    expect(refused).to.be.instanceOf(CookieTooLargeError);
+    expect(refused).to.include({ bytes: 4097, limit: 4096 });
   });
 
   it('counts bytes, not characters', () => {
     const line = lineOf(4095) + 'é'; // 4,096 characters, 4,097 bytes
-    expect(() => checkBudget(fakeResponse().res, line)).to.throw(HttpError);
+    expect(() => checkBudget(fakeResponse().res, line)).to.throw(CookieTooLargeError);
   });
 
   it('warns from 80 % on: 3,277 bytes (the first byte at or over 3,276.8) warns, 3,276 does not', () => {

@@ -9,9 +9,9 @@ import {
   testApp,
   type TestApp,
 } from '../support/test-app.ts';
-import { forEachStore } from '../support/stores.ts';
+import { forEveryStore } from '../support/stores.ts';
 
-forEachStore('ending sessions: logout-all, a new password, a deleted account', (store) => {
+forEveryStore('ending sessions: logout-all, a new password, a deleted account', (store) => {
   let lab: TestApp;
   beforeEach(async () => (lab = await testApp(store.env())));
   afterEach(async () => lab && removeTestApp(lab));

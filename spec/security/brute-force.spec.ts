@@ -191,7 +191,7 @@ describe('security: every password check counts toward the login limits', () => 
       .post('/api/login')
       .set('X-Forwarded-For', address)
       .send({ username: alice.username, password });
-  const storedHash = () => lab.deps.users.findByUsername(alice.username)!.passwordHash;
+  const storedHash = async () => (await lab.deps.users.findByUsername(alice.username))!.passwordHash;
 
   function expectThrottled(res: ChaiHttp.Response): void {
     expect(res, JSON.stringify(res.body)).to.have.status(429);
@@ -200,12 +200,12 @@ describe('security: every password check counts toward the login limits', () => 
   }
 
   it('answers the 4th wrong current password with 429, and refuses the right one while throttled', async () => {
-    const hash = storedHash();
+    const hash = await storedHash();
     for (let i = 1; i <= 3; i++)
       expect(await changePassword(`wrong guess ${i}`), `guess ${i}`).to.have.status(401);
     expectThrottled(await changePassword('wrong guess 4'));
     expectThrottled(await changePassword(alice.password));
-    expect(storedHash(), 'the password did not change').to.equal(hash);
+    expect(await storedHash(), 'the password did not change').to.equal(hash);
   });
 
   it('answers the 4th wrong password of an account deletion with 429, and keeps the account', async () => {
@@ -213,7 +213,7 @@ describe('security: every password check counts toward the login limits', () => 
       expect(await deleteAccount(`wrong guess ${i}`), `guess ${i}`).to.have.status(401);
     expectThrottled(await deleteAccount('wrong guess 4'));
     expectThrottled(await deleteAccount(alice.password));
-    expect(lab.deps.users.findByUsername(alice.username)).not.to.equal(undefined);
+    expect(await lab.deps.users.findByUsername(alice.username)).not.to.equal(undefined);
   });
 
   it('shares the account count with login: wrong passwords on either route add up', async () => {

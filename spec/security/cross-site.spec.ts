@@ -48,7 +48,7 @@ describe('security: cross-site requests (CSRF)', () => {
     it(`refuses ${method.toUpperCase()} ${path} from another origin with 403 cross_site_request, changing nothing`, async () => {
       expectRefused(await send(method, path, body, { Origin: 'https://evil.example' }));
       expect(await me(), 'the session is untouched').to.have.status(200);
-      expect(lab.deps.users.list().map((user) => user.username)).to.deep.equal(['alice']);
+      expect((await lab.deps.users.list()).map((user) => user.username)).to.deep.equal(['alice']);
     });
   }
 

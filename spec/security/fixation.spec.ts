@@ -62,7 +62,7 @@ describe('security: a new session on login (fixation)', () => {
 
   it("keeps nothing of another user's session when someone logs in over it", async () => {
     await loginAs(lab, { username: 'bob', password: 'bob password 1' });
-    const bob = lab.deps.users.findByUsername('bob')!;
+    const bob = (await lab.deps.users.findByUsername('bob'))!;
     lab.clock.advance(60);
     // A valid session of bob's, carrying a note, on a shared computer.
     const bobs = clientSessions.util.encode(

@@ -50,7 +50,7 @@ describe('security: cookie flags and HTTPS in production', function () {
     const res = await request.execute(lab.app).post('/api/register').send(alice);
     expect(res).to.have.status(403);
     expect(res.body.error).to.equal('https_required');
-    expect(lab.deps.users.list()).to.have.length(0);
+    expect(await lab.deps.users.list()).to.have.length(0);
   });
 
   it('keeps /healthz reachable over plain HTTP for a load balancer', async () => {

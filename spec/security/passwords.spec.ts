@@ -17,7 +17,7 @@ describe('security: password rules', () => {
       expect(res).to.have.status(400);
       expect(res.body.error).to.equal('invalid_password');
       expect(res.body.message).to.match(/most common passwords/);
-      expect(lab.deps.users.list()).to.have.length(0);
+      expect(await lab.deps.users.list()).to.have.length(0);
     });
   }
 

@@ -56,7 +56,7 @@ describe('security: guards hold whatever the spelling of the path', function () 
       expect(res.status, path).to.be.oneOf([403, 404]);
       expect(res, path).not.to.have.header('set-cookie');
     }
-    expect(lab.deps.users.list()).to.have.length(0);
+    expect(await lab.deps.users.list()).to.have.length(0);
   });
 
   it('marks every answer of every routed spelling Cache-Control: no-store', async () => {

@@ -27,6 +27,7 @@ function heldBacking(store: HeldStore, answers: { ping: boolean }): Backing {
     store,
     index: { add: () => new Promise(() => {}), remove: async () => {}, endAll: async () => 0 },
     isReady: () => true,
+    recordKey: (sid) => `held:${sid}`,
     count: () => new Promise(() => {}),
     ping: async () => answers.ping,
     close: async () => {},
@@ -36,6 +37,21 @@ function heldBacking(store: HeldStore, answers: { ping: boolean }): Backing {
 // withDeadline itself, with a deadline of a few ms: the stall specs show it end to end.
 describe('the store deadline', () => {
   const deadlineMs = 20;
+
+  it('stays lost when a call that never reaches the store succeeds (an index no-op): only a ping ends it', async () => {
+    const logs: string[] = [];
+    const backing = withDeadline(
+      heldBacking(new HeldStore(), { ping: false }),
+      createLogger('debug', (l) => logs.push(l)),
+      deadlineMs,
+    );
+    await new Promise((resolve) => backing.store.get('sid', resolve));
+    expect(backing.isReady()).to.equal(false);
+    await backing.index.remove('user', 'sid');
+    expect(backing.isReady(), 'still lost').to.equal(false);
+    expect(logs.filter((line) => line.includes('session store is back'))).to.have.length(0);
+    await backing.close();
+  });
 
   it('answers each call once with an error at the deadline, and drops the late answer', async () => {
     const logs: string[] = [];
@@ -65,6 +81,7 @@ describe('the store deadline', () => {
     const backing = withDeadline(
       heldBacking(new HeldStore(), { ping: true }),
       createLogger('silent'),
+      deadlineMs,
       deadlineMs,
     );
     const outcome = (promise: Promise<unknown>) =>

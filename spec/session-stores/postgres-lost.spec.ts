@@ -30,7 +30,12 @@ describe('losing PostgreSQL while the app runs', function () {
     await sql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, [database]);
 
     const health = await healthBecomes(lab, 503);
-    expect(health.body).to.deep.equal({ ok: false, store: 'postgres', reachable: false });
+    expect(health.body).to.deep.equal({
+      ok: false,
+      store: 'postgres',
+      reachable: false,
+      instance: lab.deps.instance,
+    });
     const me = await request.execute(lab.app).get('/api/me').set('Cookie', `session=${cookie}`);
     expect(me).to.have.status(503);
     expect(me.body.error).to.equal('session_store_unavailable');

@@ -49,7 +49,12 @@ describe('losing Redis while the app runs', function () {
 
     const health = await healthBecomes(lab!, 503);
     expect(health).to.have.status(503);
-    expect(health.body).to.deep.equal({ ok: false, store: 'redis', reachable: false });
+    expect(health.body).to.deep.equal({
+      ok: false,
+      store: 'redis',
+      reachable: false,
+      instance: lab!.deps.instance,
+    });
     for (const [method, url] of [
       ['get', '/api/me'],
       ['get', '/api/users'],

@@ -1,12 +1,12 @@
 import { expect } from 'chai';
-import { forEachStore } from '../support/stores.ts';
+import { forEveryStore } from '../support/stores.ts';
 import signature from 'cookie-signature';
 import { loginAs, removeTestApp, request, testApp, testSecret, type TestApp } from '../support/test-app.ts';
 
 // Contrast 1. A student copies the session cookie from devtools, logs out, and pastes it
 // back. In the cookie store the copy still opens (logout only made this browser forget
 // it); in a server-side store logout deleted the record, and the copied id names nothing.
-forEachStore('replay after logout', (store) => {
+forEveryStore('replay after logout', (store) => {
   const inCookie = store.kind === 'cookie';
   let lab: TestApp;
   beforeEach(async () => (lab = await testApp(store.env())));

@@ -1,14 +1,23 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
 import { createClient } from 'redis';
-import { forEachStore, redisKeys, serverSideKinds, specRedisUrl, sql } from '../support/stores.ts';
+import {
+  forEachStore,
+  memcachedKeys,
+  redisKeys,
+  serverSideKinds,
+  specRedisUrl,
+  sql,
+} from '../support/stores.ts';
 import { alice, loginAs, removeTestApp, request, testApp, type TestApp } from '../support/test-app.ts';
 
 const bob = { username: 'bob', password: 'bobs password' };
 
 // Contrast 5. What a server-side store holds: one record per logged-in browser, deleted
 // at logout, at logout-all (every one of the user's, nobody else's) and at expiry, by the
-// store itself: Redis through each key's TTL, memory and PostgreSQL through their prune.
+// store itself: Redis and Memcached through each key's expiry, memory and PostgreSQL
+// through their prune. Memcached cannot find a user's records at logout-all: they stay,
+// revoked by the user's session version, until each is read (and deleted) or expires.
 forEachStore(
   'store-side state',
   (store) => {
@@ -26,6 +35,7 @@ forEachStore(
     async function records(): Promise<number> {
       const counted = (await lab.deps.store.storedSessions())!;
       if (store.kind === 'redis') expect(await redisKeys(namespace, 'sess:*')).to.have.length(counted);
+      if (store.kind === 'memcached') expect(await memcachedKeys(namespace, 'sess:')).to.have.length(counted);
       if (store.kind === 'postgres') {
         const [row] = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${namespace}_sessions`);
         expect(row!.n).to.equal(counted);
@@ -52,22 +62,38 @@ forEachStore(
       expect(await records()).to.equal(0);
     });
 
-    it("removes every record of the user on logout-all, and nobody else's", async () => {
-      await start();
-      const laptop = await loginAs(lab);
-      await loginAs(lab);
-      await loginAs(lab);
-      const bobs = await loginAs(lab, bob);
-      expect(await records()).to.equal(4);
-      expect(await post('/api/logout/all', laptop)).to.have.status(200);
-      expect(await records()).to.equal(1);
-      expect(await request.execute(lab.app).get('/api/me').set('Cookie', `session=${bobs}`)).to.have.status(
-        200,
-      );
-      if (store.kind === 'redis') {
-        expect(await redisKeys(namespace, 'user:*'), "only bob's index is left").to.have.length(1);
-      }
-    });
+    const memcached = store.kind === 'memcached';
+    it(
+      memcached
+        ? "revokes every session of the user on logout-all, nobody else's, deleting each record on its next read"
+        : "removes every record of the user on logout-all, and nobody else's",
+      async () => {
+        await start();
+        const laptop = await loginAs(lab);
+        const phone = await loginAs(lab);
+        const tablet = await loginAs(lab);
+        const bobs = await loginAs(lab, bob);
+        expect(await records()).to.equal(4);
+        expect(await post('/api/logout/all', laptop)).to.have.status(200);
+        if (memcached) {
+          expect(await records(), 'only the laptop record went: Memcached cannot find the others').to.equal(
+            3,
+          );
+          for (const copy of [phone, tablet]) {
+            const res = await request.execute(lab.app).get('/api/session').set('Cookie', `session=${copy}`);
+            expect(res).to.have.status(401);
+            expect(res.body.reason).to.equal('revoked');
+          }
+        }
+        expect(await records()).to.equal(1);
+        expect(await request.execute(lab.app).get('/api/me').set('Cookie', `session=${bobs}`)).to.have.status(
+          200,
+        );
+        if (store.kind === 'redis') {
+          expect(await redisKeys(namespace, 'user:*'), "only bob's index is left").to.have.length(1);
+        }
+      },
+    );
 
     it('lets the store delete a record whose time ran out, with no request to trigger it', async function () {
       this.timeout(20_000);

@@ -8,6 +8,7 @@ import {
   skipUnlessAvailable,
   startOwnRedis,
 } from '../support/outage.ts';
+import { hasMemcached, startOwnMemcached, type OwnMemcached } from '../support/memcached.ts';
 import { startStallProxy, type StallProxy } from '../support/stall-proxy.ts';
 import { serviceProblem, specDatabaseUrl, sql } from '../support/stores.ts';
 import { alice, loginAs, removeTestApp, request, testApp, type TestApp } from '../support/test-app.ts';
@@ -25,7 +26,7 @@ interface Stall {
 }
 
 function stalledStoreSpec(
-  kind: 'redis' | 'postgres',
+  kind: 'redis' | 'postgres' | 'memcached',
   stall: () => Stall,
   problem: () => Promise<string | null>,
 ) {
@@ -126,4 +127,22 @@ stalledStoreSpec(
     };
   },
   () => serviceProblem('postgres'),
+);
+
+// Memcached: a server of the spec's own on a free port, frozen with SIGSTOP.
+stalledStoreSpec(
+  'memcached',
+  () => {
+    let memcached: OwnMemcached | undefined;
+    return {
+      async env() {
+        memcached = await startOwnMemcached(await freePort());
+        return { SESSION_STORE: 'memcached', MEMCACHED_SERVERS: memcached.servers };
+      },
+      freeze: () => memcached?.child.kill('SIGSTOP'),
+      thaw: () => memcached?.child.kill('SIGCONT'),
+      stop: async () => memcached?.stop(),
+    };
+  },
+  async () => (hasMemcached() ? null : 'no memcached binary to start one of its own'),
 );

@@ -35,4 +35,19 @@ describe('a session store that is unreachable at start', function () {
       expect(output).to.include('ECONNREFUSED').and.not.include('hunter2');
     });
   }
+
+  it('stops memcached mode with one line naming MEMCACHED_SERVERS and every server, exit code 1', async () => {
+    const [one, two] = [await freePort(), await freePort()];
+    const { code, output } = await runToExit({
+      SESSION_STORE: 'memcached',
+      MEMCACHED_SERVERS: `127.0.0.1:${one},127.0.0.1:${two}`,
+      SESSION_SECRET: testSecret,
+      DB_FILE: path.join(dir, 'db.json'),
+    });
+    expect(code).to.equal(1);
+    expect(output.trim().split('\n'), output).to.have.length(1);
+    expect(output).to.equal(
+      `cookie-lab cannot start: MEMCACHED_SERVERS: cannot reach 127.0.0.1:${one},127.0.0.1:${two} (ECONNREFUSED)\n`,
+    );
+  });
 });

@@ -14,7 +14,7 @@ forEachStore('a session whose user is gone', (store) => {
     const cookie = await loginAs(lab);
     const get = (url: string) => request.execute(lab.app).get(url).set('Cookie', `session=${cookie}`);
     expect(await get('/api/users')).to.have.status(200);
-    const user = lab.deps.users.findByUsername('alice')!;
+    const user = (await lab.deps.users.findByUsername('alice'))!;
     // The user record alone: its sessions are left where they are.
     expect(await lab.deps.users.delete(user.id)).to.equal(true);
 

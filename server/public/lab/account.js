@@ -4,6 +4,8 @@ import { byId, once, say } from './dom.js';
 
 export function accountPanel({ refresh }) {
   const form = byId('login-form');
+  const fields = byId('login-fields');
+  const locked = byId('login-locked');
   const username = byId('username');
   const password = byId('password');
   const result = byId('account-result');
@@ -27,7 +29,6 @@ export function accountPanel({ refresh }) {
     const res = await api('POST', '/api/login', credentials());
     if (!res.ok) return say(result, problem(res), 'error');
     password.value = '';
-    me.hidden = true;
     say(result, `${res.body.message} The server sent a session cookie, and your browser will send it back.`);
     await refresh();
   }
@@ -46,30 +47,24 @@ export function accountPanel({ refresh }) {
       if (!res.ok) return say(result, `GET /api/me: ${res.status}. ${problem(res)}`, 'error');
       me.textContent = JSON.stringify(res.body, null, 2);
       say(result, `GET /api/me: the server read your cookie and says you are ${res.body.username}.`);
+      // The request may have pushed the idle deadline back: panel 2 shows the new one.
+      await refresh();
     }),
   );
 
-  const end = (path, sentence) => (event) =>
+  // The server's own sentence says what logout did in this store (the cookie forgotten,
+  // or the session deleted); the page only adds where to look next.
+  const end = (path, next) => (event) =>
     once(event.currentTarget, async () => {
       const res = await api('POST', path);
-      me.hidden = true;
-      say(result, res.ok ? sentence : problem(res), res.ok ? 'ok' : 'error');
+      say(result, res.ok ? `${res.body.message} ${next}` : problem(res), res.ok ? 'ok' : 'error');
       await refresh();
     });
   logout.addEventListener(
     'click',
-    end(
-      '/api/logout',
-      'Logged out: the server told your browser to forget its cookie. Would a copy made before still work? Panel 4 finds out.',
-    ),
+    end('/api/logout', 'Would a copy made before still work? Panel 4 finds out.'),
   );
-  logoutAll.addEventListener(
-    'click',
-    end(
-      '/api/logout/all',
-      'Logged out everywhere: every copy of every cookie of this account has stopped working.',
-    ),
-  );
+  logoutAll.addEventListener('click', end('/api/logout/all', 'Panel 4 replays a copy to check.'));
 
   return function render({ status, problem: trouble }) {
     if (!status) {
@@ -79,7 +74,7 @@ export function accountPanel({ refresh }) {
     } else if (status.reason) {
       say(
         who,
-        `Not logged in: your browser sent a session cookie, but the server refused it because ${explainReason(status.reason)}.`,
+        `Not logged in: your browser sent a session cookie, but the server refused it because ${explainReason(status.reason, status.store)}.`,
         'warn',
       );
     } else {
@@ -88,5 +83,13 @@ export function accountPanel({ refresh }) {
     const authenticated = Boolean(status?.authenticated);
     logout.disabled = !authenticated;
     logoutAll.disabled = !authenticated;
+    // One account at a time: the form waits for a logout.
+    fields.disabled = authenticated;
+    locked.hidden = !authenticated;
+    if (!authenticated) {
+      // An answer about a session that is over would mislead: it goes with the session.
+      me.hidden = true;
+      me.textContent = '';
+    }
   };
 }

@@ -1,6 +1,37 @@
 // Every call the page makes goes through here: same-origin JSON, and a refused or failed
 // request comes back as a result to show, never as an exception.
 
+const wireListeners = [];
+
+/** Calls `listener` with what the server reported of each request's cookie headers (lab mode). */
+export const onWire = (listener) => wireListeners.push(listener);
+
+/** The Cookie header's size from `Server-Timing: cookie;desc=<bytes>`, or null without the lab. */
+export function cookieBytesOf(serverTiming) {
+  const match = /(?:^|,)\s*cookie;desc="?(\d+)"?/.exec(serverTiming ?? '');
+  return match ? Number(match[1]) : null;
+}
+
+function reportWire(method, path, res) {
+  const sent = cookieBytesOf(res.headers.get('Server-Timing'));
+  if (sent === null) return;
+  let answered = [];
+  try {
+    answered = JSON.parse(res.headers.get('X-Lab-Set-Cookie') ?? '[]');
+  } catch {
+    answered = [];
+  }
+  const entry = {
+    method,
+    path,
+    status: res.status,
+    sent,
+    cookies: res.headers.get('X-Lab-Cookie'),
+    answered,
+  };
+  for (const listener of wireListeners) listener(entry);
+}
+
 /**
  * @param {string} method
  * @param {string} path
@@ -22,6 +53,7 @@ export async function api(method, path, body) {
     const message = 'The server did not answer. Is it still running?';
     return { ok: false, status: 0, body: { error: 'network', message }, headers: new Headers() };
   }
+  reportWire(method, path, res);
   const json = (res.headers.get('Content-Type') ?? '').includes('application/json');
   const data = json ? await res.json().catch(() => ({})) : {};
   return { ok: res.ok, status: res.status, body: data, headers: res.headers };
@@ -44,15 +76,27 @@ export function problem({ status, body, headers }) {
   return said || `The server answered ${status}.`;
 }
 
-/** Why a cookie was refused, for the reasons GET /api/session and the replay lab give. */
-export const reasons = {
-  invalid:
-    'it does not open with any key the server holds: edited, cut short, or sealed with a key that was retired',
-  expired_idle: 'it went unused for longer than the idle timeout',
-  expired_absolute: 'it is older than the absolute lifetime, however active it was',
-  revoked: 'its user logged out everywhere (or changed the password) after it was issued',
-  unknown_session:
-    'the server has no session with that id any more: logging out deleted it, so every copy died with it',
-};
+/** Whether this server keeps the session in the cookie itself (the cookie store) or only an id. */
+export const inCookie = (store) => store === 'cookie';
 
-export const explainReason = (reason) => reasons[reason] ?? reason;
+/** Why a cookie was refused, for the reasons GET /api/session and the replay lab give, in the store's terms. */
+export function explainReason(reason, store) {
+  switch (reason) {
+    case 'invalid':
+      return inCookie(store) || !store
+        ? 'it does not open with any key the server holds: edited, cut short, or sealed with a key that was retired'
+        : 'its signature matches no key the server holds: edited, cut short, or signed with a key that was retired';
+    case 'expired_idle':
+      return 'it went unused for longer than the idle timeout';
+    case 'expired_absolute':
+      return 'it is older than the absolute lifetime, however active it was';
+    case 'revoked':
+      return inCookie(store) || !store
+        ? 'its user logged out everywhere (or changed the password) after it was issued'
+        : 'its account no longer exists';
+    case 'unknown_session':
+      return 'the server has no session with that id any more: logging out deleted it, so every copy died with it';
+    default:
+      return reason;
+  }
+}

@@ -40,3 +40,11 @@ export async function once(button, work) {
     button.removeAttribute('aria-busy');
   }
 }
+
+/** The time, with the date when it is not today (a 24-hour lifetime ends at the same clock time tomorrow). */
+export function formatWhen(iso) {
+  const when = new Date(iso);
+  const today = new Date().toDateString() === when.toDateString();
+  const day = when.toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short' });
+  return today ? formatTime(iso) : `${day}, ${formatTime(iso)}`;
+}

@@ -3,16 +3,14 @@
 import { api, explainReason, problem } from './api.js';
 import { byId, once, say } from './dom.js';
 
-const endings = {
-  logout: { path: '/api/logout', done: 'Logged out: this browser forgot its cookie.' },
-  all: { path: '/api/logout/all', done: 'Logged out everywhere: every session of this account has ended.' },
-};
+// The server's own sentence says what each ending did in this store.
+const endings = { logout: '/api/logout', all: '/api/logout/all' };
 
-function verdictSentence(verdict) {
+function verdictSentence(verdict, store) {
   if (verdict.accepted) {
     return `Replayed the pasted cookie: ACCEPTED as ${verdict.username}. Logging out only made this browser forget the cookie; the copy still opens the session until it expires, because the server keeps no list of cookie sessions to strike it from. Log in again, then try “Log out everywhere, then replay it”.`;
   }
-  return `Replayed the pasted cookie: REFUSED (${verdict.reason}): ${explainReason(verdict.reason)}.`;
+  return `Replayed the pasted cookie: REFUSED (${verdict.reason}): ${explainReason(verdict.reason, store)}.`;
 }
 
 export function replayPanel({ refresh }) {
@@ -34,18 +32,23 @@ export function replayPanel({ refresh }) {
     }
     const steps = [];
     if (ending) {
-      const res = await api('POST', endings[ending].path);
+      const res = await api('POST', endings[ending]);
       if (!res.ok) return say(result, problem(res), 'error');
-      steps.push(endings[ending].done);
+      steps.push(res.body.message);
     }
     const res = await api('POST', '/api/lab/replay', { cookie });
-    await refresh();
+    const { status } = await refresh();
     if (res.status === 404) {
       off.hidden = false;
       return say(result, [...steps, 'The replay lab is switched off on this server.'].join(' '), 'warn');
     }
     if (!res.ok) return say(result, [...steps, problem(res)].join(' '), 'error');
-    say(result, [...steps, verdictSentence(res.body)].join(' '), res.body.accepted ? 'warn' : 'ok');
+    // Red: a copy that outlives logout is the attacker's win; green: the server refused it.
+    say(
+      result,
+      [...steps, verdictSentence(res.body, status?.store)].join(' '),
+      res.body.accepted ? 'error' : 'ok',
+    );
   }
 
   buttons.logout.addEventListener('click', () => once(buttons.logout, () => run('logout')));

@@ -11,6 +11,8 @@ const stores = {
     'The cookie carries only a signed random id; the session lives in Redis, shared by every server process and kept across restarts. Logout deletes it, so every copy dies at once.',
   postgres:
     'The cookie carries only a signed random id; the session is a row in PostgreSQL, shared by every server process. Logout deletes the row, so every copy dies at once.',
+  memcached:
+    'The cookie carries only a signed random id; the session lives in Memcached, shared by every server process, but Memcached is a cache: when its memory is full it evicts the least recently used sessions (their next request says unknown_session), and its restart loses them all. It cannot list a user’s sessions, so logging out everywhere bumps a version in the user record, as the cookie store does.',
 };
 
 export async function storePanel() {

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { HttpError } from '../../http/errors.ts';
+import { CookieTooLargeError } from '../errors.ts';
 
 /** Browsers (and curl) drop a cookie whose Set-Cookie line is over 4,096 bytes, silently. */
 export const cookieBudgetBytes = 4096;
@@ -10,17 +10,11 @@ export function cookieBytes(setCookieHeader: string): number {
   return Buffer.byteLength(setCookieHeader, 'utf8');
 }
 
-/** Throws 413 for a Set-Cookie that would be dropped; marks one that is getting close. */
+/** Refuses a Set-Cookie that would be dropped (413 over HTTP); marks one that is getting close. */
 export function checkBudget(res: Response, setCookieHeader: string): void {
   const bytes = cookieBytes(setCookieHeader);
   if (bytes > cookieBudgetBytes) {
-    throw new HttpError(
-      413,
-      'cookie_too_large',
-      `The session cookie would be ${bytes} bytes; browsers drop cookies over ${cookieBudgetBytes} bytes, so it was not sent and your session is unchanged. Store less in it.`,
-      {},
-      { bytes, limit: cookieBudgetBytes },
-    );
+    throw new CookieTooLargeError(bytes, cookieBudgetBytes);
   }
   if (bytes >= cookieBudgetBytes * budgetWarningRatio) {
     res.setHeader('X-Session-Budget', `${bytes}/${cookieBudgetBytes}`);

@@ -1,4 +1,19 @@
 import type { Response } from 'express';
+import type { Config } from '../../config.ts';
+
+/** The lesson's cookie name (`session=12345`), for every store. */
+export const plainCookieName = 'session';
+/**
+ * Production's name: with __Host- the browser refuses the cookie unless it is Secure,
+ * Path=/ and has no Domain, so a sibling subdomain cannot plant or overwrite it.
+ */
+export const hostCookieName = '__Host-session';
+
+/** The session cookie's name and Secure flag for this configuration, whichever store runs. */
+export function cookieFlagsFor(config: Pick<Config, 'mode'>): CookieFlags {
+  const production = config.mode === 'production';
+  return { name: production ? hostCookieName : plainCookieName, secure: production };
+}
 
 export interface CookieFlags {
   name: string;
@@ -31,16 +46,14 @@ export function readCookie(header: string | undefined, name: string): string | u
   return undefined;
 }
 
+const pastedName = new RegExp(`^(${hostCookieName}|${plainCookieName})=`);
+
 /**
  * The cookie value in what a person pasted: the value devtools shows, or a whole
  * "session=..." pair (from a Cookie or Set-Cookie line), with stray spaces.
  */
 export function pastedCookieValue(text: string): string {
-  return text
-    .trim()
-    .replace(/^(__Host-)?session=/, '')
-    .split(';')[0]!
-    .trim();
+  return text.trim().replace(pastedName, '').split(';')[0]!.trim();
 }
 
 /** Sets this response's session cookie, replacing one set earlier in the same request. */

@@ -1,6 +1,8 @@
 import type { Response } from 'express';
 import type { User } from '../../users/user.ts';
-import type { RejectionReason, SessionPort, SessionReport, SessionUser } from '../port.ts';
+import { sealedAnatomy } from '../anatomy.ts';
+import { deadlinesOf } from '../lifetimes.ts';
+import type { RejectionReason, SessionEnding, SessionPort, SessionReport, SessionUser } from '../port.ts';
 import { checkBudget, cookieBudgetBytes, cookieBytes } from './budget.ts';
 import type { CookiePayload } from './codec.ts';
 import { clearedCookie, putSetCookie, sessionCookie } from './header.ts';
@@ -48,9 +50,10 @@ export class CookieSession implements SessionPort {
     });
   }
 
-  async end(): Promise<void> {
+  async end(): Promise<SessionEnding> {
     this.#held = null;
     putSetCookie(this.res, this.options.flags.name, clearedCookie(this.options.flags));
+    return 'cookie_cleared';
   }
 
   async endAll(): Promise<void> {
@@ -63,11 +66,11 @@ export class CookieSession implements SessionPort {
     return this.#held?.payload.notes ?? '';
   }
 
-  async setNotes(text: string): Promise<void> {
+  async setNotes(text: string, { overBudget = false } = {}): Promise<void> {
     const held = this.#held;
     if (!held) throw new Error('cookie-lab: setNotes needs a session');
     const { notes: _previous, ...rest } = held.payload;
-    this.write(text ? { ...rest, notes: text } : rest);
+    this.write(text ? { ...rest, notes: text } : rest, { overBudget });
   }
 
   report(): SessionReport | null {
@@ -83,29 +86,32 @@ export class CookieSession implements SessionPort {
       idleExpiresAt: new Date(deadlines.idle).toISOString(),
       absoluteExpiresAt: new Date(deadlines.absolute).toISOString(),
       keyIndex: held.keyIndex,
+      limit: cookieBudgetBytes,
+      cookie: sealedAnatomy(this.options.flags.name, held.value),
+      record: null,
     };
   }
 
   /**
    * Seals the payload with the newest key and puts it on the response. A cookie over the
    * budget is never sent (browsers drop it silently): checkBudget throws 413 first, and
-   * the session the browser holds stays as it was.
+   * the session the browser holds stays as it was. `overBudget` skips that check for the
+   * lab's silent-drop demo, which shows what the browser does instead.
    */
-  write(payload: CookiePayload): void {
+  write(payload: CookiePayload, { overBudget = false } = {}): void {
     const { codec, flags, now, idleSeconds } = this.options;
     const sealedAt = now();
     const deadlines = this.#deadlines(payload, sealedAt);
     const value = codec.seal(payload, sealedAt, idleSeconds * 1000);
     const header = sessionCookie(flags, value, deadlines.expires);
-    checkBudget(this.res, header);
+    if (!overBudget) checkBudget(this.res, header);
     const keyIndex = this.#held?.payload === payload ? this.#held.keyIndex : 0;
     this.#held = { payload, sealedAt, keyIndex, value };
     putSetCookie(this.res, flags.name, header);
   }
 
   #deadlines(payload: CookiePayload, sealedAt: number) {
-    const idle = sealedAt + this.options.idleSeconds * 1000;
-    const absolute = payload.issuedAt + this.options.ttlSeconds * 1000;
+    const { idle, absolute } = deadlinesOf(sealedAt, payload.issuedAt, this.options);
     return { idle, absolute, expires: new Date(Math.min(idle, absolute)) };
   }
 }

@@ -1,7 +1,10 @@
 import type { RequestHandler } from 'express';
+import { activityDue } from '../lifetimes.ts';
 import type { SessionStore } from '../port.ts';
 import { attachSession } from '../port.ts';
 import { readCookie } from './header.ts';
+import { cookieLeakedKey } from './leaked-key.ts';
+import { cacheOpenedCookies } from './opened-cache.ts';
 import type { CookieStoreOptions } from './options.ts';
 import { CookieSession } from './session.ts';
 import { verifyCookie } from './verify.ts';
@@ -14,10 +17,14 @@ export type { CookieStoreOptions } from './options.ts';
  * user record for the session version (revocation).
  */
 export function createCookieStore(options: CookieStoreOptions): SessionStore {
-  const quarterIdleMs = (options.idleSeconds * 1000) / 4;
-
-  const middleware: RequestHandler = (req, res, next) => {
-    const verified = verifyCookie(readCookie(req.headers.cookie, options.flags.name), options);
+  // A user store that fails to answer fails the request (503): the cookie cannot be checked.
+  const middleware: RequestHandler = async (req, res, next) => {
+    let verified;
+    try {
+      verified = await verifyCookie(readCookie(req.headers.cookie, options.flags.name), options);
+    } catch (error) {
+      return next(error);
+    }
     if (verified.state === 'rejected') options.log.debug(`session cookie rejected: ${verified.reason}`);
     const session = new CookieSession(res, options, verified);
     attachSession(req, session);
@@ -26,7 +33,7 @@ export function createCookieStore(options: CookieStoreOptions): SessionStore {
       // active session, but only once a quarter of the idle window: most requests then
       // carry no Set-Cookie at all.
       const { opened } = verified;
-      if (opened.keyIndex > 0 || options.now() - opened.sealedAt >= quarterIdleMs) {
+      if (opened.keyIndex > 0 || activityDue(opened.sealedAt, options, options.now())) {
         try {
           session.write(opened.payload);
         } catch (error) {
@@ -42,12 +49,13 @@ export function createCookieStore(options: CookieStoreOptions): SessionStore {
     middleware,
     reachable: async () => true,
     async replay(cookieValue) {
-      const verified = verifyCookie(cookieValue, options);
+      const verified = await verifyCookie(cookieValue, options);
       if (verified.state === 'valid') return { accepted: true, username: verified.opened.payload.username };
       return { accepted: false, reason: verified.state === 'rejected' ? verified.reason : 'invalid' };
     },
     // Nothing to count: every session lives in some browser, out of the server's reach.
     storedSessions: async () => null,
+    leakedKey: cookieLeakedKey(options, cacheOpenedCookies),
     close: async () => {},
   };
 }

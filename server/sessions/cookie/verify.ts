@@ -1,3 +1,4 @@
+import { deadlinesOf, expiryOf } from '../lifetimes.ts';
 import type { RejectionReason } from '../port.ts';
 import type { OpenedCookie } from './codec.ts';
 import type { CookieStoreOptions } from './options.ts';
@@ -12,18 +13,19 @@ export type Verified =
  * only advice to the browser, so both deadlines are enforced here from the sealed
  * timestamps, which the HMAC covers.
  */
-export function verifyCookie(value: string | undefined, options: CookieStoreOptions): Verified {
+export async function verifyCookie(
+  value: string | undefined,
+  options: CookieStoreOptions,
+): Promise<Verified> {
   if (value === undefined || value === '') return { state: 'none' };
   const opened = options.codec.open(value);
   if (!opened) return { state: 'rejected', reason: 'invalid' };
-  const now = options.now();
   const { payload, sealedAt } = opened;
-  if (now >= payload.issuedAt + options.ttlSeconds * 1000)
-    return { state: 'rejected', reason: 'expired_absolute' };
-  if (now >= sealedAt + options.idleSeconds * 1000) return { state: 'rejected', reason: 'expired_idle' };
+  const expired = expiryOf(deadlinesOf(sealedAt, payload.issuedAt, options), options.now());
+  if (expired) return { state: 'rejected', reason: expired };
   // Reading the user record on every request is the server state that buys revocation:
   // logout-all, a new password or a deleted account bump or remove what this compares to.
-  const user = options.users.findById(payload.userId);
-  if (!user || user.sessionVersion !== payload.version) return { state: 'rejected', reason: 'revoked' };
+  if ((await options.users.sessionVersion(payload.userId)) !== payload.version)
+    return { state: 'rejected', reason: 'revoked' };
   return { state: 'valid', opened, value };
 }

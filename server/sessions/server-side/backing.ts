@@ -3,7 +3,7 @@ import type { UserIndex } from './user-index.ts';
 
 /** What a server-side store kind brings: express-session's store, its per-user index, its health. */
 export interface Backing {
-  readonly kind: 'memory' | 'redis' | 'postgres';
+  readonly kind: 'memory' | 'redis' | 'postgres' | 'memcached';
   readonly store: Store;
   readonly index: UserIndex;
   /**
@@ -11,6 +11,8 @@ export interface Backing {
    * a request then gets its 503 without trying. True means "try", not "it will work".
    */
   isReady(): boolean;
+  /** Where this store keeps the record of a session id, as its own tools name it. */
+  recordKey(sid: string): string;
   /** Records held now, expired ones the store has not deleted yet included. */
   count(): Promise<number>;
   /** One round trip to the service, given up after timeoutMs. */

@@ -13,6 +13,9 @@ import type { UserIndex } from './user-index.ts';
  */
 export const storeDeadlineMs = 1_500;
 
+/** The longest a count of stored sessions may take: it never holds a request. */
+export const countDeadlineMs = 10_000;
+
 /** While a store is lost, one ping this often finds out when it answers again. */
 const probeEveryMs = 500;
 
@@ -27,7 +30,12 @@ type Callback<T> = (error?: unknown, value?: T) => void;
  *
  * A late answer, after the deadline, is dropped: the request was answered already.
  */
-export function withDeadline(inner: Backing, log: Logger, deadlineMs = storeDeadlineMs): Backing {
+export function withDeadline(
+  inner: Backing,
+  log: Logger,
+  deadlineMs = storeDeadlineMs,
+  countMs = countDeadlineMs,
+): Backing {
   let lost = false;
   let closed = false;
   let probe: NodeJS.Timeout | undefined;
@@ -53,12 +61,15 @@ export function withDeadline(inner: Backing, log: Logger, deadlineMs = storeDead
     probe.unref();
   }
 
-  /** One store call: its answer within the deadline, or a rejection and the outage noted. */
+  /**
+   * One store call: its answer within the deadline, or a rejection and the outage noted.
+   * A call that succeeds does not end an outage, only a ping does: some calls never reach
+   * the service (Memcached's and PostgreSQL's index add/remove do nothing), and one of
+   * those answering would declare a frozen store back and log the outage twice.
+   */
   async function bounded<T>(what: string, call: () => Promise<T>): Promise<T> {
     try {
-      const value = await within(deadlineMs, Promise.resolve().then(call));
-      markBack();
-      return value;
+      return await within(deadlineMs, Promise.resolve().then(call));
     } catch (error) {
       markLost(`${what}: ${reasonOf(error)}`);
       throw error;
@@ -113,12 +124,17 @@ export function withDeadline(inner: Backing, log: Logger, deadlineMs = storeDead
   return {
     kind: inner.kind,
     store: new BoundedStore(),
+    // A name, computed here: nothing to bound.
+    recordKey: (sid) => inner.recordKey(sid),
     index,
     isReady() {
       if (!inner.isReady()) markLost('not connected');
       return !lost;
     },
-    count: () => bounded('count', () => inner.count()),
+    // Counting runs off the request path (specs, benches, store figures) and may walk a
+    // whole store (Memcached's LRU crawler): bounded too, but not by a request's deadline,
+    // and a slow count says nothing about an outage.
+    count: () => within(countMs, inner.count()),
     ping,
     async close() {
       closed = true;

@@ -1,24 +1,20 @@
-import { HttpError } from '../../http/errors.ts';
+import { SessionStoreUnavailableError } from '../errors.ts';
 
 /**
  * The store named by SESSION_STORE did not answer at start-up. index.ts prints the message
  * as one line and exits 1: a server that cannot keep sessions should not pretend to run.
  */
 export class StoreUnreachableError extends Error {
-  constructor(variable: string, url: string, cause: unknown) {
-    super(`${variable}: cannot reach ${redactUrl(url)} (${reasonOf(cause)})`);
+  /** `shown` replaces the redacted URL for a value that is not a URL (MEMCACHED_SERVERS' host:port list). */
+  constructor(variable: string, url: string, cause: unknown, shown = redactUrl(url)) {
+    super(`${variable}: cannot reach ${shown} (${reasonOf(cause)})`);
     this.name = 'StoreUnreachableError';
   }
 }
 
-/** A protected route while the store is down: the client may retry, it did nothing wrong. */
-export const storeUnavailable = (kind: string): HttpError =>
-  new HttpError(
-    503,
-    'session_store_unavailable',
-    `The session store (${kind}) is not answering, so sessions cannot be read or changed. Try again in a moment.`,
-    { 'Retry-After': '1' },
-  );
+/** A protected route while the store is down: 503 over HTTP, the client may retry. */
+export const storeUnavailable = (kind: string): SessionStoreUnavailableError =>
+  new SessionStoreUnavailableError(kind);
 
 /** The URL without its password, fit for a log line or an error message. */
 export function redactUrl(url: string): string {

@@ -18,6 +18,8 @@ export function createMemoryBacking({ pruneSeconds }: { pruneSeconds: number }):
     store,
     index: scanIndex(store),
     isReady: () => true,
+    // memorystore's cache is keyed by the bare id.
+    recordKey: (sid) => sid,
     // The cache's own count: it includes expired entries until a prune (or a read) drops them.
     count: () =>
       new Promise((resolve, reject) =>

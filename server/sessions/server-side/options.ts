@@ -2,7 +2,7 @@ import type { Logger } from '../../log.ts';
 import type { UserRepository } from '../../users/repository.ts';
 import type { CookieFlags } from '../cookie/header.ts';
 import type { Backing } from './backing.ts';
-import type { Lifetimes } from './session-data.ts';
+import type { Lifetimes } from '../lifetimes.ts';
 
 export interface ServerSideOptions extends Lifetimes {
   backing: Backing;

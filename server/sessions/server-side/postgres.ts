@@ -89,6 +89,7 @@ export async function createPostgresBacking({
     store,
     index: postgresQueryIndex(pool, table),
     isReady: () => true,
+    recordKey: (sid) => `${table} row sid='${sid}'`,
     async count() {
       const result = await pool.query<{ records: number }>(`SELECT count(*)::int AS records FROM ${table}`);
       return result.rows[0]?.records ?? 0;

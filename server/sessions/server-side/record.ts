@@ -1,5 +1,6 @@
 import type { Session, SessionData, Store } from 'express-session';
-import { deadlinesOf, type Lifetimes } from './session-data.ts';
+import type { Lifetimes } from '../lifetimes.ts';
+import { deadlinesOf } from './session-data.ts';
 
 // express-session's callback calls as promises, so that the adapter can answer a request
 // only once the store has confirmed (or refused) the write.

@@ -71,6 +71,7 @@ export async function createRedisBacking({ url, namespace, log }: RedisBackingOp
     store: new RedisStore({ client, prefix: sessionPrefix, disableTouch: true }),
     index: redisSetIndex(client, namespace, sessionPrefix),
     isReady: () => client.isReady,
+    recordKey: (sid) => sessionPrefix + sid,
     async count() {
       let records = 0;
       for await (const keys of client.scanIterator({ MATCH: `${sessionPrefix}*`, COUNT: 500 })) {

@@ -1,4 +1,10 @@
 import type { SessionData } from 'express-session';
+import {
+  deadlinesOf as deadlinesFrom,
+  expiryOf as expiryAt,
+  type Deadlines,
+  type Lifetimes,
+} from '../lifetimes.ts';
 
 // What a server-side session record holds besides express-session's own `cookie` entry:
 // the same least-possible content as the cookie store's payload. Routes never see
@@ -7,6 +13,12 @@ declare module 'express-session' {
   interface SessionData {
     userId: string;
     username: string;
+    /**
+     * The user's session version at login, as in the cookie store's payload: a bump of the
+     * user record's version (logout-all, a new password) ends the session on its next read.
+     * Memcached's logout-all relies on it alone; the other stores also delete the records.
+     */
+    version: number;
     /** Login time, ms since the epoch: the absolute lifetime counts from here. */
     issuedAt: number;
     /** Last time the record was written for activity: the idle window counts from here. */
@@ -16,26 +28,17 @@ declare module 'express-session' {
   }
 }
 
-export type SessionFields = Pick<SessionData, 'userId' | 'username' | 'issuedAt' | 'lastSeenAt' | 'notes'>;
+export type SessionFields = Pick<
+  SessionData,
+  'userId' | 'username' | 'version' | 'issuedAt' | 'lastSeenAt' | 'notes'
+>;
 
-export interface Lifetimes {
-  idleSeconds: number;
-  ttlSeconds: number;
-}
-
-export interface Deadlines {
-  idle: number;
-  absolute: number;
-}
-
+/** The record's deadlines, computed where every store computes them (lifetimes.ts). */
 export function deadlinesOf(
   fields: Pick<SessionData, 'issuedAt' | 'lastSeenAt'>,
   life: Lifetimes,
 ): Deadlines {
-  return {
-    idle: fields.lastSeenAt + life.idleSeconds * 1000,
-    absolute: fields.issuedAt + life.ttlSeconds * 1000,
-  };
+  return deadlinesFrom(fields.lastSeenAt, fields.issuedAt, life);
 }
 
 /** Why a stored session is over by the app's clock, or null while it still runs. */
@@ -44,10 +47,7 @@ export function expiryOf(
   life: Lifetimes,
   now: number,
 ): 'expired_idle' | 'expired_absolute' | null {
-  const { idle, absolute } = deadlinesOf(fields, life);
-  if (now >= absolute) return 'expired_absolute';
-  if (now >= idle) return 'expired_idle';
-  return null;
+  return expiryAt(deadlinesOf(fields, life), now);
 }
 
 /** Whether a partial record is one this app wrote: a user's session, not an empty shell. */
@@ -55,6 +55,7 @@ export function isUserSession(data: Partial<SessionData> | null | undefined): da
   return (
     typeof data?.userId === 'string' &&
     typeof data.username === 'string' &&
+    typeof data.version === 'number' &&
     typeof data.issuedAt === 'number' &&
     typeof data.lastSeenAt === 'number'
   );

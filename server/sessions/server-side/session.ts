@@ -1,9 +1,10 @@
 import type { Request, Response } from 'express';
 import type { SessionData } from 'express-session';
 import type { User } from '../../users/user.ts';
-import { cookieBytes } from '../cookie/budget.ts';
+import { signedIdAnatomy } from '../anatomy.ts';
+import { cookieBudgetBytes, cookieBytes } from '../cookie/budget.ts';
 import { clearedCookie, putSetCookie, sessionCookie } from '../cookie/header.ts';
-import type { RejectionReason, SessionPort, SessionReport, SessionUser } from '../port.ts';
+import type { RejectionReason, SessionEnding, SessionPort, SessionReport, SessionUser } from '../port.ts';
 import { reasonOf, storeUnavailable } from './errors.ts';
 import type { ServerSideOptions } from './options.ts';
 import { destroy, regenerate, save, stamp } from './record.ts';
@@ -56,6 +57,7 @@ export class ServerSideSession implements SessionPort {
       const session = Object.assign(req.session, {
         userId: user.id,
         username: user.username,
+        version: user.sessionVersion,
         issuedAt: now,
         lastSeenAt: now,
       });
@@ -70,7 +72,7 @@ export class ServerSideSession implements SessionPort {
     withoutSessionCookie(this.res, this.options.flags.name);
   }
 
-  async end(): Promise<void> {
+  async end(): Promise<SessionEnding> {
     const data = this.#data();
     const sid = this.req.sessionID;
     await this.#store(async () => {
@@ -79,6 +81,8 @@ export class ServerSideSession implements SessionPort {
     });
     // express-session never clears the cookie itself; the id it holds is already dead.
     putSetCookie(this.res, this.options.flags.name, clearedCookie(this.options.flags));
+    // Without a record there was nothing to delete: clearing the cookie is all that happened.
+    return data ? 'record_deleted' : 'cookie_cleared';
   }
 
   async endAll(): Promise<void> {
@@ -94,6 +98,7 @@ export class ServerSideSession implements SessionPort {
     return this.#data()?.notes ?? '';
   }
 
+  // No budget to skip (the lab's overBudget): the cookie carries the id whatever the note.
   async setNotes(text: string): Promise<void> {
     const data = this.#data();
     if (!data) throw new Error('cookie-lab: setNotes needs a session');
@@ -111,15 +116,21 @@ export class ServerSideSession implements SessionPort {
     const { idle, absolute } = deadlinesOf(data, this.options);
     const expires = data.cookie.expires ?? new Date(Math.min(idle, absolute));
     const { cookie: _bookkeeping, ...payload } = data;
+    const sid = this.req.sessionID;
+    const value = signedIdValue(sid, secrets);
     return {
       store: backing.kind,
       payload: { ...payload },
-      bytes: cookieBytes(sessionCookie(flags, signedIdValue(this.req.sessionID, secrets), expires)),
+      bytes: cookieBytes(sessionCookie(flags, value, expires)),
       budget: null,
       issuedAt: new Date(data.issuedAt).toISOString(),
       idleExpiresAt: new Date(idle).toISOString(),
       absoluteExpiresAt: new Date(absolute).toISOString(),
       keyIndex: null,
+      limit: cookieBudgetBytes,
+      cookie: signedIdAnatomy(flags.name, value, sid, backing.recordKey(sid)),
+      // What express-session serialises into the store: the fields and its cookie bookkeeping.
+      record: JSON.parse(JSON.stringify(data)) as Record<string, unknown>,
     };
   }
 

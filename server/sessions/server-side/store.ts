@@ -1,13 +1,17 @@
+import { randomBytes } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
+import { isUserStoreUnavailable } from '../../users/errors.ts';
 import { readCookie } from '../cookie/header.ts';
-import { attachSession, type RejectionReason, type SessionStore } from '../port.ts';
+import { rotatedKeyBytes } from '../cookie/leaked-key.ts';
+import { activityDue } from '../lifetimes.ts';
+import { attachSession, type LeakedKey, type RejectionReason, type SessionStore } from '../port.ts';
 import { reasonOf, storeUnavailable } from './errors.ts';
 import type { ServerSideOptions } from './options.ts';
 import { destroy, load, save, stamp } from './record.ts';
 import { expiryOf, isUserSession, type SessionFields } from './session-data.ts';
 import { ServerSideSession } from './session.ts';
-import { readSignedId, type SignedId } from './signed-id.ts';
+import { readSignedId, signedIdValue, type SignedId } from './signed-id.ts';
 import { UnavailableSession } from './unavailable.ts';
 
 export type { ServerSideOptions } from './options.ts';
@@ -22,7 +26,6 @@ const pingTimeoutMs = 1_000;
  */
 export function createServerSideStore(options: ServerSideOptions): SessionStore {
   const { backing, flags, log, now, secrets, users } = options;
-  const quarterIdleMs = (options.idleSeconds * 1000) / 4;
 
   const expressSession = session({
     name: flags.name,
@@ -38,9 +41,13 @@ export function createServerSideStore(options: ServerSideOptions): SessionStore 
     cookie: { path: '/', httpOnly: true, sameSite: 'lax', secure: flags.secure },
   });
 
-  /** Why the record this request points at is over, or null; the user check is the deleted-account case. */
-  const verdict = (data: SessionFields & { userId: string }): RejectionReason | null =>
-    expiryOf(data, options, now()) ?? (users.findById(data.userId) ? null : 'revoked');
+  /**
+   * Why the record this request points at is over, or null. A deleted user, or a version
+   * the user record has moved past (logout-all, a new password), is `revoked`.
+   */
+  const verdict = async (data: SessionFields): Promise<RejectionReason | null> =>
+    expiryOf(data, options, now()) ??
+    ((await users.sessionVersion(data.userId)) === data.version ? null : 'revoked');
 
   async function settle(req: Request, signed: SignedId): Promise<RejectionReason | null> {
     if (signed.state === 'invalid') {
@@ -52,17 +59,17 @@ export function createServerSideStore(options: ServerSideOptions): SessionStore 
     const data = req.session;
     if (signed.state !== 'valid') return null;
     if (!isUserSession(data)) {
-      // Expired and deleted by the store, ended by a logout, or never ours: no session.
-      log.debug('session id not found in the store: no session');
-      return null;
+      // Expired and deleted by the store, ended by a logout, evicted by Memcached, or never
+      // ours: no session, and the reason says the store does not know this id.
+      return 'unknown_session';
     }
-    const reason = verdict(data);
+    const reason = await verdict(data);
     if (reason) {
       await destroy(data);
       await backing.index.remove(data.userId, signed.sid);
       return reason;
     }
-    if (signed.keyIndex > 0 || now() - data.lastSeenAt >= quarterIdleMs) {
+    if (signed.keyIndex > 0 || activityDue(data.lastSeenAt, options, now())) {
       // The write also sends a fresh Set-Cookie, signed with the newest key.
       stamp(data, options, now());
       await save(data);
@@ -95,6 +102,8 @@ export function createServerSideStore(options: ServerSideOptions): SessionStore 
           next();
         },
         (failure: unknown) => {
+          // The user store's own 503 (user_store_unavailable) names what is down.
+          if (isUserStoreUnavailable(failure)) return next(failure);
           unavailable(req, failure);
           next();
         },
@@ -116,10 +125,33 @@ export function createServerSideStore(options: ServerSideOptions): SessionStore 
       });
       // The lesson of the server-side stores: an id that was logged out is simply gone.
       if (!isUserSession(data)) return { accepted: false, reason: 'unknown_session' };
-      const reason = verdict(data);
+      const reason = await verdict(data);
       return reason ? { accepted: false, reason } : { accepted: true, username: data.username };
     },
     storedSessions: () => backing.count(),
+    leakedKey: signedIdLeakedKey(flags.name, secrets),
     close: () => backing.close(),
+  };
+}
+
+/**
+ * What a leaked key buys against a server-side store: it signs any id, but the session is
+ * the record the id names, and a forger cannot guess one (express-session's ids are 24
+ * random bytes). Rotation empties `secrets` in place, the very array express-session and
+ * readSignedId read on each request, so the running server verifies with the new key alone.
+ */
+function signedIdLeakedKey(name: string, secrets: string[]): LeakedKey {
+  return {
+    name,
+    decode(value) {
+      const signed = readSignedId(value, secrets);
+      return signed.state === 'valid'
+        ? { format: 'signed-id', sid: signed.sid, keyIndex: signed.keyIndex }
+        : null;
+    },
+    forge: () => signedIdValue(randomBytes(24).toString('base64url'), secrets),
+    rotate() {
+      secrets.splice(0, secrets.length, randomBytes(rotatedKeyBytes).toString('base64url'));
+    },
   };
 }

@@ -1,5 +1,6 @@
 import type { Store } from 'express-session';
 import type { Pool } from 'pg';
+import type { UserRepository } from '../../users/repository.ts';
 import type { RedisClient } from './redis.ts';
 
 /**
@@ -70,6 +71,24 @@ export function postgresQueryIndex(pool: Pool, table: string): UserIndex {
     async endAll(userId) {
       const result = await pool.query(`DELETE FROM ${table} WHERE sess->>'userId' = $1`, [userId]);
       return result.rowCount ?? 0;
+    },
+  };
+}
+
+/**
+ * Memcached: no index at all. It cannot list keys by prefix or keep a set per user the way
+ * Redis does (its values are opaque and any of them may be evicted), so logout-all bumps
+ * the user's session version, as the cookie store does: every record carries the version
+ * of its login and is refused (and deleted) on its next read. The records themselves stay
+ * until then, or until they expire or are evicted; none is deleted here.
+ */
+export function versionIndex(users: UserRepository): UserIndex {
+  return {
+    add: async () => {},
+    remove: async () => {},
+    async endAll(userId) {
+      await users.bumpSessionVersion(userId);
+      return 0;
     },
   };
 }

@@ -1,0 +1,195 @@
+import pg from 'pg';
+import {
+  RateLimiterMemory,
+  RateLimiterPostgres,
+  RateLimiterRedis,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
+import { createClient } from 'redis';
+import type { Config } from '../config.ts';
+import type { Logger } from '../log.ts';
+import { within } from '../sessions/server-side/backing.ts';
+import { reasonOf, redactUrl, StoreUnreachableError } from '../sessions/server-side/errors.ts';
+import { HttpError } from './errors.ts';
+import { isRefusal } from './too-many-attempts.ts';
+
+/**
+ * Every call to a shared throttle store ends by then. A login makes two of them before it
+ * checks a password, so a stalled Redis or PostgreSQL answers 503 in about 2 s at worst,
+ * instead of holding the login open for as long as the driver would wait.
+ */
+export const throttleCallDeadlineMs = 1_000;
+
+/** What the login and registration throttles ask of a limiter: rate-limiter-flexible's own calls. */
+export type Limiter = Pick<
+  RateLimiterAbstract,
+  'consume' | 'reward' | 'penalty' | 'delete' | 'get' | 'block'
+>;
+
+export interface LimiterOptions {
+  /** Names the counter; keys are `<keyPrefix>:<key>`. */
+  keyPrefix: string;
+  points: number;
+  /** The window, in seconds. */
+  duration: number;
+}
+
+export interface ThrottleStore {
+  readonly kind: Config['throttleStore'];
+  limiter(options: LimiterOptions): Limiter;
+  close(): Promise<void>;
+}
+
+/**
+ * The throttle store is down or stalled: fail closed. A per-process insurance limiter was
+ * the alternative, and rejected: behind a load balancer each of N instances would count on
+ * its own, so an outage would quietly multiply every limit by N (the account limit of 3
+ * would let 3N guesses through), and nothing would tell anyone that it happened. Sessions
+ * already issued keep working; only logins and registrations wait for the store.
+ */
+export const throttleStoreUnavailable = (kind: string): HttpError =>
+  new HttpError(
+    503,
+    'throttle_store_unavailable',
+    `The attempt counter (${kind}) is not answering, so logins and registrations are paused. Try again in a moment.`,
+    { 'Retry-After': '1' },
+  );
+
+/** A store-backed limiter whose every call is bounded: a refusal (429) passes, any failure is a 503. */
+function bounded(inner: RateLimiterAbstract, kind: string, log: Logger): Limiter {
+  const guard =
+    <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await within(throttleCallDeadlineMs, call.apply(inner, args));
+      } catch (error) {
+        if (isRefusal(error)) throw error;
+        log.warn(`${kind} throttle store failed: ${reasonOf(error)}; logins answer 503`);
+        throw throttleStoreUnavailable(kind);
+      }
+    };
+  return {
+    consume: guard(inner.consume),
+    reward: guard(inner.reward),
+    penalty: guard(inner.penalty),
+    delete: guard(inner.delete),
+    get: guard(inner.get),
+    block: guard(inner.block),
+  };
+}
+
+async function redisThrottle(config: Config, log: Logger): Promise<ThrottleStore> {
+  let connectedOnce = false;
+  const client = createClient({
+    url: config.redisUrl,
+    // Queued commands would wait for a reconnection for ever; refused at once, they are a 503.
+    disableOfflineQueue: true,
+    commandOptions: { timeout: throttleCallDeadlineMs },
+    socket: {
+      connectTimeout: throttleCallDeadlineMs * 2,
+      // A refusal at start-up is final (one line, exit 1); once running, heal by reconnecting.
+      reconnectStrategy: (retries, cause) => (connectedOnce ? Math.min(50 * 2 ** retries, 2_000) : cause),
+    },
+  });
+  client.on('error', (error: unknown) => log.debug(`redis throttle store: ${reasonOf(error)}`));
+  try {
+    await client.connect();
+  } catch (error) {
+    client.destroy();
+    throw new StoreUnreachableError('REDIS_URL', config.redisUrl, error);
+  }
+  connectedOnce = true;
+  return {
+    kind: 'redis',
+    limiter: ({ keyPrefix, ...window }) =>
+      bounded(
+        new RateLimiterRedis({
+          storeClient: client,
+          // The `redis` v4+ client: without this flag rate-limiter-flexible speaks ioredis to
+          // it, and every call throws "rlflxIncr is not a function".
+          useRedisPackage: true,
+          rejectIfRedisNotReady: true,
+          keyPrefix: `${config.sessionNamespace}:${keyPrefix}`,
+          ...window,
+        }),
+        'redis',
+        log,
+      ),
+    async close() {
+      client.destroy();
+    },
+  };
+}
+
+/**
+ * The counters' table, created here under an advisory lock: rate-limiter-flexible's own
+ * CREATE TABLE IF NOT EXISTS runs unlocked, and instances starting together race on it.
+ * The columns are the ones the library reads and writes.
+ */
+async function createThrottleTable(pool: pg.Pool, table: string): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [table]);
+    await client.query(`CREATE TABLE IF NOT EXISTS ${table} (
+      key varchar(255) PRIMARY KEY,
+      points integer NOT NULL DEFAULT 0,
+      expire bigint
+    )`);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+async function postgresThrottle(config: Config, log: Logger): Promise<ThrottleStore> {
+  // Safe unquoted: config allows only [a-z0-9_] starting with a letter.
+  const table = `${config.sessionNamespace}_throttle`;
+  const pool = new pg.Pool({
+    connectionString: config.databaseUrl,
+    connectionTimeoutMillis: throttleCallDeadlineMs,
+    query_timeout: throttleCallDeadlineMs,
+    max: 5,
+  });
+  pool.on('error', (error) => log.warn(`postgres throttle store connection lost: ${reasonOf(error)}`));
+  try {
+    await within(throttleCallDeadlineMs * 3, createThrottleTable(pool, table));
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw new StoreUnreachableError('DATABASE_URL', config.databaseUrl, error);
+  }
+  log.debug(`postgres throttle store ready: table ${table} on ${redactUrl(config.databaseUrl)}`);
+  return {
+    kind: 'postgres',
+    limiter: (options) =>
+      bounded(
+        new RateLimiterPostgres({
+          storeClient: pool,
+          storeType: 'pool',
+          tableName: table,
+          tableCreated: true,
+          ...options,
+        }),
+        'postgres',
+        log,
+      ),
+    async close() {
+      await within(throttleCallDeadlineMs, pool.end()).catch(() => {});
+    },
+  };
+}
+
+/** The counters THROTTLE_STORE names, connected: start-up stops with one line if they are not reachable. */
+export async function openThrottleStore(config: Config, log: Logger): Promise<ThrottleStore> {
+  if (config.throttleStore === 'redis') return redisThrottle(config, log);
+  if (config.throttleStore === 'postgres') return postgresThrottle(config, log);
+  return {
+    kind: 'memory',
+    // Per process: right for one instance, and each instance counts alone behind a balancer.
+    limiter: (options) => new RateLimiterMemory(options),
+    async close() {},
+  };
+}

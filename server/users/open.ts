@@ -1,0 +1,34 @@
+import type { Config } from '../config.ts';
+import type { Logger } from '../log.ts';
+import { LowdbUserRepository } from './lowdb.ts';
+import { PostgresUserRepository } from './postgres.ts';
+import type { UserRepository } from './repository.ts';
+import { lockUserFile } from './user-file-lock.ts';
+import { openUserFile } from './user-file.ts';
+
+/** The user store USER_STORE names, ready: the lowdb file locked and read, or the table created. */
+export async function openUserRepository(
+  config: Config,
+  log: Logger,
+  now: () => number,
+): Promise<UserRepository> {
+  if (config.userStore === 'postgres') {
+    return PostgresUserRepository.open({
+      url: config.databaseUrl,
+      namespace: config.sessionNamespace,
+      log,
+      now,
+    });
+  }
+  const unlock = await lockUserFile(config.dbFile, (error) => {
+    // Another process now believes the file is free: writing on would undo its changes.
+    log.error(`lost the lock on DB_FILE ${config.dbFile} (${error.message}); stopping`);
+    process.exit(1);
+  });
+  try {
+    return new LowdbUserRepository(await openUserFile(config.dbFile), now, unlock);
+  } catch (error) {
+    await unlock();
+    throw error;
+  }
+}
