@@ -161,6 +161,13 @@ for (const store of ['cookie', 'memory'] as const) {
       await page.getByRole('button', { name: 'Who am I?' }).click();
       const me = page.locator('#wire-log tbody tr', { hasText: 'GET /api/me → 200' }).first();
       await me.waitFor();
+      // The instance that answered, as /healthz names it: one process here.
+      const { instance } = (await (await page.request.get(new URL('/healthz', page.url()).href)).json()) as {
+        instance: string;
+      };
+      expect(await me.locator('td').first().textContent()).to.equal(
+        `GET /api/me → 200 (instance ${instance})`,
+      );
       expect(await me.locator('td').nth(1).textContent()).to.equal(
         `${header.toLocaleString('en')} bytes: session=${value.length}`,
       );

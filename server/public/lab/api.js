@@ -27,6 +27,8 @@ function reportWire(method, path, res) {
     status: res.status,
     sent,
     cookies: res.headers.get('X-Lab-Cookie'),
+    // Which process answered: behind a load balancer, the requests of one page spread out.
+    instance: res.headers.get('X-Instance'),
     answered,
   };
   for (const listener of wireListeners) listener(entry);

@@ -33,7 +33,7 @@ export function wirePanel() {
       ? entry.answered.map((line) => `${formatNumber(line.bytes)} bytes: ${line.line}`).join('\n')
       : 'none';
     const cells = [
-      `${entry.method} ${entry.path} → ${entry.status}`,
+      `${entry.method} ${entry.path} → ${entry.status}${entry.instance ? ` (instance ${entry.instance})` : ''}`,
       entry.sent ? `${formatNumber(entry.sent)} bytes: ${entry.cookies ?? ''}` : 'none',
       set,
     ];
