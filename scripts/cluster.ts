@@ -1,4 +1,4 @@
-// npm run cluster -- --instances N --store cookie|memory|redis|postgres
+// npm run cluster -- --instances N --store cookie|memory|redis|postgres|memcached
 // N cookie-lab instances on free ports and an unprivileged nginx in front of them on PORT
 // (default 3000), balancing round-robin. Ctrl-C or SIGTERM stops everything it started.
 import { parseArgs } from 'node:util';

@@ -53,6 +53,7 @@ for (const store of clusterStores) {
     before(needNginx);
     before(needService('postgres'));
     if (store === 'redis') before(needService('redis'));
+    if (store === 'memcached') before(needService('memcached'));
 
     let cluster: Cluster;
     const namespace = `cl_cluster_${process.pid}_${randomBytes(3).toString('hex')}`;

@@ -13,7 +13,7 @@ import pg from 'pg';
 import { createClient } from 'redis';
 import { nginxConf } from './nginx-conf.ts';
 
-export const clusterStores = ['cookie', 'memory', 'redis', 'postgres'] as const;
+export const clusterStores = ['cookie', 'memory', 'redis', 'postgres', 'memcached'] as const;
 export type ClusterStore = (typeof clusterStores)[number];
 
 /** A problem a person can fix (nginx missing, PostgreSQL down): printed as one line. */
@@ -217,6 +217,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     TRUST_PROXY: '1',
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
+    MEMCACHED_SERVERS: process.env.MEMCACHED_SERVERS ?? '127.0.0.1:11211',
     ...options.env,
     SESSION_NAMESPACE: namespace,
   };

@@ -95,9 +95,9 @@ export function explainReason(reason, store) {
     case 'revoked':
       return inCookie(store) || !store
         ? 'its user logged out everywhere (or changed the password) after it was issued'
-        : 'its account no longer exists';
+        : 'its user logged out everywhere or changed the password, or the account no longer exists';
     case 'unknown_session':
-      return 'the server has no session with that id any more: logging out deleted it, so every copy died with it';
+      return 'the server has no session with that id: a logout deleted it (and every copy died with it), it expired or was evicted, or it never existed';
     default:
       return reason;
   }
