@@ -17,6 +17,8 @@ export interface Transcript {
   steps: Step[];
   /** Restart the server with these variables before the steps. */
   restartWith?: (env: Record<string, string>) => Record<string, string>;
+  /** A shell command run first and not shown: it gives the transcript a clean start. */
+  setup?: string;
 }
 
 const json = `-H 'Content-Type: application/json'`;
@@ -230,6 +232,8 @@ export const transcripts: Transcript[] = [
     name: 'stores-redis',
     // The default namespace, cookie_lab, as a reader's `SESSION_STORE=redis npm start` uses.
     restartWith: () => ({ SESSION_STORE: 'redis' }),
+    // What earlier runs left in that namespace would show up in the key listing below.
+    setup: `redis-cli --scan --pattern 'cookie_lab:*' | xargs -r redis-cli DEL > /dev/null`,
     steps: [
       {
         command: `curl -si -X POST $URL/api/login ${json} -d ${alice} -c "$JAR" | grep -E '^(HTTP|Set-Cookie)'`,

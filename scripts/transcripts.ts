@@ -127,6 +127,7 @@ async function main(): Promise<void> {
   const rendered = new Map<string, string>();
   try {
     for (const transcript of transcripts) {
+      if (transcript.setup) await run('bash', ['-c', transcript.setup]);
       if (transcript.restartWith) await restart(context, transcript.restartWith(context.env));
       const blocks: string[] = [];
       for (const step of transcript.steps) blocks.push(await runStep(step, context));

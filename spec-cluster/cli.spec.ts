@@ -52,7 +52,9 @@ describe('npm run cluster', function () {
   it('refuses a bad --store with one line', async () => {
     const { code, stderr } = await exitOf(cluster(['--store', 'mongo'], {}));
     expect(code).to.equal(1);
-    expect(stderr).to.equal('cluster: --store must be one of cookie, memory, redis, postgres, got "mongo"\n');
+    expect(stderr).to.equal(
+      'cluster: --store must be one of cookie, memory, redis, postgres, memcached, got "mongo"\n',
+    );
   });
 
   describe('started', function () {
