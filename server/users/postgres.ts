@@ -3,6 +3,7 @@ import pg from 'pg';
 import { boundedPool, createLocked } from '../postgres.ts';
 import type { Logger } from '../log.ts';
 import { within } from '../sessions/server-side/backing.ts';
+import { storeDeadlineMs } from '../sessions/server-side/deadline.ts';
 import { reasonOf, redactUrl, StoreUnreachableError } from '../sessions/server-side/errors.ts';
 import { userStoreUnavailable } from './errors.ts';
 import { UsernameTakenError, type UserRepository } from './repository.ts';
@@ -11,10 +12,11 @@ import { usernameKey, type User, type UserPage } from './user.ts';
 
 /**
  * Every query, and every wait for a connection, ends by then: a stalled database answers
- * 503 in well under 2 s. The driver's own timeouts are set to the same figure only so that
- * it drops the stalled connection; the bound the app relies on is `within()`.
+ * 503 in well under 2 s. The same figure as every session store's deadline, defined there
+ * once. The driver's own timeouts are set to it only so that it drops the stalled
+ * connection; the bound the app relies on is `within()`.
  */
-export const userQueryDeadlineMs = 1_500;
+export const userQueryDeadlineMs = storeDeadlineMs;
 
 /**
  * The listening connection answers a heartbeat this often, and an answer keeps the cache
