@@ -48,7 +48,12 @@ export async function measureLoginTiming(
     LOGIN_FAILURES_PER_ACCOUNT: '1000000',
     LOGIN_FAILURES_PER_ADDRESS: '1000000',
   });
-  const booted = await boot(config, createLogger(config.logLevel));
+  const booted = await boot(config, createLogger(config.logLevel), {
+    // A measuring run on its own temp file: a lost lock is a bug worth a crash.
+    onUserFileLost: (error) => {
+      throw error;
+    },
+  });
   const server = booted.app.listen(0, '127.0.0.1');
   try {
     await new Promise<void>((resolve) => server.once('listening', resolve));

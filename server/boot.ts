@@ -19,9 +19,22 @@ export interface Booted {
   close(): Promise<void>;
 }
 
+export interface BootOptions {
+  /**
+   * Called if the lowdb user file's lock is lost while running (another process judged it
+   * stale and took the file). The server must stop writing; the entry point exits.
+   */
+  onUserFileLost: (error: Error) => void;
+  now?: () => number;
+}
+
 /** Config in, a ready app out: the user store opened, the keys loaded, the session store connected. */
-export async function boot(config: Config, log: Logger, now: () => number = Date.now): Promise<Booted> {
-  const users = await openUserRepository(config, log, now);
+export async function boot(
+  config: Config,
+  log: Logger,
+  { onUserFileLost, now = Date.now }: BootOptions,
+): Promise<Booted> {
+  const users = await openUserRepository(config, log, now, onUserFileLost);
   try {
     const secrets = await loadSessionSecrets(config, log);
     const counters = await openThrottleStore(config, log);

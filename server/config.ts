@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { StartupError } from './startup-error.ts';
 
 // The one place the environment is read. Everything else receives a typed Config, so a
 // bad value stops start-up here, with one line naming the variable, instead of failing
@@ -123,13 +124,12 @@ export interface BruteForceLimits {
   registrationWindowSeconds: number;
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends StartupError {
   constructor(
     readonly variable: string,
     problem: string,
   ) {
     super(`${variable}: ${problem}`);
-    this.name = 'ConfigError';
   }
 }
 

@@ -1,19 +1,23 @@
 import type { AddressInfo } from 'node:net';
 import { boot } from './boot.ts';
-import { ConfigError, loadConfig, minProductionBcryptCost } from './config.ts';
+import { loadConfig, minProductionBcryptCost } from './config.ts';
 import { answerClientErrorsInJson } from './http/client-error.ts';
 import { createLogger } from './log.ts';
 import { secretSource } from './sessions/secret-file.ts';
-import { StoreUnreachableError } from './sessions/server-side/errors.ts';
-import { UserFileLockedError } from './users/user-file-lock.ts';
-import { UserFileError } from './users/user-file.ts';
+import { StartupError } from './startup-error.ts';
 
 // The process entry: configuration, then the app, then listen. Every start-up problem
 // a person can fix is one line on stderr and exit code 1, never a stack trace.
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
-  const { app, deps, close } = await boot(config, log);
+  const { app, deps, close } = await boot(config, log, {
+    // Another process now believes the user file is free: writing on would undo its changes.
+    onUserFileLost(error) {
+      log.error(`lost the lock on DB_FILE ${config.dbFile} (${error.message}); stopping`);
+      process.exit(1);
+    },
+  });
 
   const server = app.listen(config.port, config.host);
   answerClientErrorsInJson(server);
@@ -48,12 +52,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (
-    error instanceof ConfigError ||
-    error instanceof UserFileError ||
-    error instanceof StoreUnreachableError ||
-    error instanceof UserFileLockedError
-  ) {
+  if (error instanceof StartupError) {
     console.error(`cookie-lab cannot start: ${error.message}`);
   } else {
     console.error('cookie-lab cannot start:', error);

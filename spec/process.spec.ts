@@ -52,4 +52,21 @@ describe('the server process', function () {
     expect(await readFile(dbFile, 'utf8')).to.equal('{"users": [');
     expect(await exists(`${dbFile}.lock`), 'the lock is released on exit').to.equal(false);
   });
+
+  // What another process does when it judges the lock stale: it removes the lock folder. The
+  // server notices at its next refresh (every second) and stops rather than write over a
+  // file someone else now owns.
+  it('stops with exit code 1 and one error line when its user file lock is taken away', async () => {
+    const dbFile = path.join(dir, 'db.json');
+    const server = await startListening({ DB_FILE: dbFile });
+    await rm(`${dbFile}.lock`, { recursive: true });
+    const [code] = await Promise.race([
+      once(server.child, 'exit'),
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error('still running 5 s later')), 5_000),
+      ),
+    ]).finally(() => server.child.kill('SIGKILL'));
+    expect(code).to.equal(1);
+    expect(server.output()).to.match(/lost the lock on DB_FILE .*db\.json \(.+\); stopping/);
+  });
 });

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import { UserFileLockedError } from '../server/users/user-file-lock.ts';
 import { UserFileError, openUserFile } from '../server/users/user-file.ts';
 import { alice, loginAs, removeTestApp, request, testApp } from './support/test-app.ts';
 
@@ -30,6 +31,37 @@ describe('the user file', () => {
     } finally {
       await removeTestApp(lab);
     }
+  });
+
+  describe('lock', () => {
+    it('refuses a second app on the same file while the first holds it, naming the file', async () => {
+      const first = await testApp();
+      try {
+        let failure: unknown;
+        await testApp({}, { dir: first.dir }).catch((error: unknown) => (failure = error));
+        expect(failure).to.be.instanceOf(UserFileLockedError);
+        expect((failure as Error).message).to.include(`DB_FILE ${first.config.dbFile} is in use`);
+      } finally {
+        await removeTestApp(first);
+      }
+    });
+
+    // Another process that judged the lock stale removes its folder; the app hears of it at
+    // its next refresh (every second) and tells its owner, who must stop writing.
+    it('tells its owner once when the lock is taken away while running', async () => {
+      const lab = await testApp();
+      try {
+        expect(lab.lostUserFile).to.deep.equal([]);
+        await rm(`${lab.config.dbFile}.lock`, { recursive: true });
+        const deadline = Date.now() + 3_000;
+        while (lab.lostUserFile.length === 0 && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        expect(lab.lostUserFile).to.have.length(1);
+      } finally {
+        await removeTestApp(lab);
+      }
+    });
   });
 
   describe('that cannot be read as users', () => {

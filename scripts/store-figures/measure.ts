@@ -80,7 +80,12 @@ export async function measure(kind: StoreKind): Promise<StoreFigures> {
     DB_FILE: path.join(dir, 'db.json'),
     BCRYPT_COST: '4',
   });
-  const booted = await boot(config, createLogger('warn'));
+  const booted = await boot(config, createLogger('warn'), {
+    // A measuring run on its own temp file: a lost lock is a bug worth a crash.
+    onUserFileLost: (error) => {
+      throw error;
+    },
+  });
   const server = await listen(booted.app);
   const post = (route: string, body: unknown, cookie = '', method = 'POST') =>
     fetch(server.url + route, {

@@ -63,7 +63,12 @@ export async function evictionTranscript(sessions: number, noteCharacters: numbe
     DB_FILE: path.join(dir, 'db.json'),
     BCRYPT_COST: '4',
   });
-  const booted = await boot(config, createLogger('warn'));
+  const booted = await boot(config, createLogger('warn'), {
+    // A measuring run on its own temp file: a lost lock is a bug worth a crash.
+    onUserFileLost: (error) => {
+      throw error;
+    },
+  });
   const server = await listen(booted.app);
   const call = (route: string, init: RequestInit = {}) =>
     fetch(server.url + route, {

@@ -1,8 +1,7 @@
-import { ConfigError } from '../config.ts';
-import { StoreUnreachableError } from '../sessions/server-side/errors.ts';
+import { StartupError } from '../startup-error.ts';
 
-/** A problem the person running a tool can fix: said in one line. */
-export class CliError extends Error {}
+/** A problem the person running a tool can fix: said in one line, like a start-up problem. */
+export class CliError extends StartupError {}
 
 /**
  * Runs a command-line tool: what `main` returns goes to stdout; a failure is one line
@@ -13,11 +12,7 @@ export function runCli(name: string, main: (argv: string[]) => Promise<string>):
     (output) => console.log(output),
     (error: unknown) => {
       const parseArgsError = String((error as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS');
-      const known =
-        error instanceof CliError ||
-        error instanceof ConfigError ||
-        error instanceof StoreUnreachableError ||
-        parseArgsError;
+      const known = error instanceof StartupError || parseArgsError;
       console.error(`${name}: ${known ? (error as Error).message : String(error)}`);
       process.exit(1);
     },

@@ -11,6 +11,7 @@ export async function openUserRepository(
   config: Config,
   log: Logger,
   now: () => number,
+  onFileLost: (error: Error) => void,
 ): Promise<UserRepository> {
   if (config.userStore === 'postgres') {
     return PostgresUserRepository.open({
@@ -20,11 +21,7 @@ export async function openUserRepository(
       now,
     });
   }
-  const unlock = await lockUserFile(config.dbFile, (error) => {
-    // Another process now believes the file is free: writing on would undo its changes.
-    log.error(`lost the lock on DB_FILE ${config.dbFile} (${error.message}); stopping`);
-    process.exit(1);
-  });
+  const unlock = await lockUserFile(config.dbFile, onFileLost);
   try {
     return new LowdbUserRepository(await openUserFile(config.dbFile), now, unlock);
   } catch (error) {

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
+import { StartupError } from '../startup-error.ts';
 
 /**
  * How the lock ends. The lock is the folder `<DB_FILE>.lock`. A running server touches
@@ -12,13 +13,12 @@ import lockfile from 'proper-lockfile';
 export const staleAfterMs = 5_000;
 const refreshMs = 1_000;
 
-export class UserFileLockedError extends Error {
+export class UserFileLockedError extends StartupError {
   constructor(file: string) {
     super(
       `DB_FILE ${file} is in use by another cookie-lab process (lock ${file}.lock): stop that one first, ` +
         `or give this one its own DB_FILE. A lock left by a crashed process expires ${staleAfterMs / 1000} s after the crash.`,
     );
-    this.name = 'UserFileLockedError';
   }
 }
 
@@ -34,14 +34,22 @@ export async function lockUserFile(
 ): Promise<() => Promise<void>> {
   // The lock lives beside the file, so its folder must exist before the file does.
   await mkdir(path.dirname(file), { recursive: true });
+  let lost = false;
   try {
-    return await lockfile.lock(file, {
+    const release = await lockfile.lock(file, {
       // The file need not exist yet (first start); the lock is named after its path.
       realpath: false,
       stale: staleAfterMs,
       update: refreshMs,
-      onCompromised: onLost,
+      onCompromised(error) {
+        lost = true;
+        onLost(error);
+      },
     });
+    // A lost lock is no longer this process's to release (proper-lockfile throws if asked).
+    return async () => {
+      if (!lost) await release();
+    };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ELOCKED') throw new UserFileLockedError(file);
     throw error;

@@ -1,13 +1,13 @@
 import { access, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
+import { StartupError } from '../startup-error.ts';
 import { DurableJSONFile } from './durable-json-file.ts';
 import { userFileShape, type UserFile } from './user.ts';
 
-export class UserFileError extends Error {
+export class UserFileError extends StartupError {
   constructor(file: string, problem: string) {
     super(`DB_FILE ${file}: ${problem}; fix or move the file (it was left untouched)`);
-    this.name = 'UserFileError';
   }
 }
 

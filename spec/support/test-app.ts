@@ -31,6 +31,8 @@ export interface TestApp extends Booted {
   /** Every log line the app wrote, at debug level and up. */
   logs: string[];
   dir: string;
+  /** What boot reported through onUserFileLost: the user file's lock taken away while running. */
+  lostUserFile: Error[];
 }
 
 /**
@@ -56,12 +58,16 @@ export async function testApp(
   });
   const clock = reuse?.clock ?? new TestClock();
   const logs: string[] = [];
+  const lostUserFile: Error[] = [];
   const booted = await boot(
     config,
     createLogger(config.logLevel, (line) => logs.push(line)),
-    clock.now,
+    {
+      now: clock.now,
+      onUserFileLost: (error) => lostUserFile.push(error),
+    },
   );
-  return { ...booted, config, clock, logs, dir };
+  return { ...booted, config, clock, logs, dir, lostUserFile };
 }
 
 export async function removeTestApp(app: TestApp): Promise<void> {

@@ -1,14 +1,14 @@
+import { StartupError } from '../../startup-error.ts';
 import { SessionStoreUnavailableError } from '../errors.ts';
 
 /**
  * The store named by SESSION_STORE did not answer at start-up. index.ts prints the message
  * as one line and exits 1: a server that cannot keep sessions should not pretend to run.
  */
-export class StoreUnreachableError extends Error {
+export class StoreUnreachableError extends StartupError {
   /** `shown` replaces the redacted URL for a value that is not a URL (MEMCACHED_SERVERS' host:port list). */
   constructor(variable: string, url: string, cause: unknown, shown = redactUrl(url)) {
     super(`${variable}: cannot reach ${shown} (${reasonOf(cause)})`);
-    this.name = 'StoreUnreachableError';
   }
 }
 
