@@ -7,9 +7,6 @@ const common = new Set(
   dictionary['passwords-common'].filter((password) => [...password].length >= minPasswordCharacters),
 );
 
-/** The number of passwords this check refuses, for messages and docs. */
-export const commonPasswordCount = common.size;
-
 /**
  * Whether the password is one of the most common ones (case-insensitive: the list is
  * lower case, and "Password1" is as guessable as "password1"). An attacker tries these

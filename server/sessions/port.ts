@@ -117,8 +117,6 @@ export interface SessionPort {
   endAll(): Promise<void>;
   /** Why the cookie this request sent was refused, or null (none sent, or accepted). */
   rejection(): RejectionReason | null;
-  /** The note the user keeps in this session. */
-  notes(): string;
   /**
    * Replaces the note; a cookie store refuses with 413 when the cookie would outgrow 4 KB,
    * unless `overBudget` (the lab's silent-drop demo) sends it anyway.

@@ -62,10 +62,6 @@ export class CookieSession implements SessionPort {
     await this.end();
   }
 
-  notes(): string {
-    return this.#held?.payload.notes ?? '';
-  }
-
   async setNotes(text: string, { overBudget = false } = {}): Promise<void> {
     const held = this.#held;
     if (!held) throw new Error('cookie-lab: setNotes needs a session');

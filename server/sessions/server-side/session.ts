@@ -94,10 +94,6 @@ export class ServerSideSession implements SessionPort {
     await this.end();
   }
 
-  notes(): string {
-    return this.#data()?.notes ?? '';
-  }
-
   // No budget to skip (the lab's overBudget): the cookie carries the id whatever the note.
   async setNotes(text: string): Promise<void> {
     const data = this.#data();
