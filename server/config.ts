@@ -19,91 +19,151 @@ export type LogLevel = (typeof logLevels)[number];
 
 export type RunMode = 'development' | 'production' | 'test';
 
+interface Setting {
+  /** The value when the variable is unset or empty; null: none (see `shown`). */
+  readonly default: string | null;
+  /** How docs/api.md shows the default, when the value itself would mislead. */
+  readonly shown?: string;
+  /** What it does, as docs/api.md's table says it (markdown). */
+  readonly meaning: string;
+}
+
+/**
+ * Every variable the server reads, its default and its meaning: the one place each default
+ * is written. loadConfig takes the defaults from here, and docs/api.md's configuration table
+ * is generated from it (`npm run docs:config`; `npm run docs:check` fails on a stale table).
+ */
+export const settings = {
+  PORT: { default: '3000', meaning: 'the TCP port to listen on; `0` takes any free one' },
+  HOST: { default: '127.0.0.1', meaning: 'the interface to listen on' },
+  NODE_ENV: {
+    default: 'development',
+    meaning:
+      '`production` makes every unsafe default an error and names the cookie `__Host-session`, `Secure`; `test` as development',
+  },
+  SESSION_SECRET: {
+    default: null,
+    shown: 'development: saved in `<DB_FILE>.session-secret`',
+    meaning:
+      'comma-separated keys, newest first: the first seals, all of them open (rotation); production: required, ≥ 32 characters each',
+  },
+  SESSION_STORE: { default: 'cookie', meaning: '`cookie`, `memory`, `redis`, `postgres` or `memcached`' },
+  USER_STORE: {
+    default: 'lowdb',
+    meaning:
+      '`lowdb` (the file `DB_FILE`, one process) or `postgres` (`DATABASE_URL`, table `<SESSION_NAMESPACE>_users`, any number of instances)',
+  },
+  THROTTLE_STORE: {
+    default: 'memory',
+    meaning:
+      'where failed-login counters live: `memory` (this process), `redis` or `postgres` (shared by instances; 503 while down)',
+  },
+  REDIS_URL: {
+    default: 'redis://127.0.0.1:6379',
+    meaning: 'for `SESSION_STORE=redis` and `THROTTLE_STORE=redis`',
+  },
+  DATABASE_URL: {
+    default: 'postgres://postgres@127.0.0.1:5432/postgres',
+    meaning: 'for `SESSION_STORE`, `USER_STORE` and `THROTTLE_STORE=postgres`',
+  },
+  MEMCACHED_SERVERS: {
+    default: '127.0.0.1:11211',
+    meaning:
+      'for `SESSION_STORE=memcached`: comma-separated `host:port`; a key lives on one of them, so losing one loses its sessions',
+  },
+  SESSION_NAMESPACE: {
+    default: 'cookie_lab',
+    meaning:
+      'names what the app creates: Redis and Memcached keys `<namespace>:…`, the PostgreSQL tables `<namespace>_sessions`, `_users`, `_throttle`; 1 to 40 lower-case letters, digits or `_`, starting with a letter',
+  },
+  SESSION_PRUNE_SECONDS: {
+    default: '600',
+    meaning: 'how often memory and PostgreSQL delete expired sessions (Redis expires each key by itself)',
+  },
+  SESSION_TTL_SECONDS: {
+    default: '86400',
+    meaning:
+      'absolute lifetime of a session, however active; at least 5 (60 in production), so a class can watch one end',
+  },
+  SESSION_IDLE_SECONDS: {
+    default: '1800',
+    meaning: 'a session unused this long ends; at least 5 (60 in production), at most `SESSION_TTL_SECONDS`',
+  },
+  BCRYPT_COST: {
+    default: '12',
+    meaning:
+      "bcrypt work factor, 4..31, each step doubling a hash's time; production: at least 10 (the specs use 4)",
+  },
+  HASH_WORKERS: {
+    default: String(availableParallelism()),
+    shown: 'one per core',
+    meaning:
+      'worker threads that hash passwords off the event loop; `0`: bcryptjs on the main thread (for contrast)',
+  },
+  DB_FILE: {
+    default: 'data/db.json',
+    meaning:
+      'the lowdb user file; one server process at a time (see [the user file](reference.md#the-user-file))',
+  },
+  TRUST_PROXY: {
+    default: null,
+    shown: 'unset',
+    meaning:
+      '`1` behind one reverse proxy: believe `X-Forwarded-For` / `-Proto` / `-Host` (throttling, HTTPS, same-origin checks)',
+  },
+  LOG_LEVEL: {
+    default: 'info',
+    meaning: '`debug` also says why a cookie was refused; `warn` for benchmarks; `silent`',
+  },
+  LAB_ENABLED: {
+    default: null,
+    shown: 'unset',
+    meaning:
+      '`1` serves the replay and silent-drop labs in production (always on in development); the leaked-key lab never runs in production',
+  },
+  LOGIN_FAILURES_PER_ACCOUNT: {
+    default: '10',
+    meaning: 'failed logins per account (from any address) per window, then 429 `too_many_attempts`',
+  },
+  LOGIN_FAILURES_PER_ADDRESS: {
+    default: '100',
+    meaning: 'failed logins per client address (any accounts; IPv6 by /64) per window',
+  },
+  LOGIN_WINDOW_SECONDS: { default: '900', meaning: 'the failed-login window (15 minutes)' },
+  REGISTRATIONS_PER_ADDRESS: {
+    default: '50',
+    meaning: 'registration attempts per client address per window',
+  },
+  REGISTRATION_WINDOW_SECONDS: { default: '3600', meaning: 'the registration window (one hour)' },
+} as const satisfies Record<string, Setting>;
+
+type SettingName = keyof typeof settings;
+
+/** What the server runs with: each field comes from the variable of `settings` it is named after. */
 export interface Config {
   mode: RunMode;
-  /** TCP port. @default 3000 */
   port: number;
-  /** Interface to listen on. @default '127.0.0.1' */
   host: string;
-  /**
-   * Session keys, newest first: the first seals, all of them open (key rotation).
-   * `null` in development means "use the generated key in data/db.json.session-secret (DB_FILE + .session-secret)".
-   */
+  /** Keys, newest first; null in development means "the generated key file beside DB_FILE". */
   sessionSecrets: string[] | null;
-  /** @default 'cookie' */
   sessionStore: StoreKind;
-  /**
-   * Where users live: the lowdb file DB_FILE, which one process owns, or the PostgreSQL
-   * table `<namespace>_users` at DATABASE_URL, which any number of instances share.
-   * @default 'lowdb'
-   */
   userStore: UserStoreKind;
-  /**
-   * Where the brute-force counters live: in this process (one instance), or in Redis
-   * (REDIS_URL) or PostgreSQL (DATABASE_URL), shared by every instance, so that a limit
-   * holds however a load balancer spreads the attempts. @default 'memory'
-   */
   throttleStore: ThrottleStoreKind;
-  /** For SESSION_STORE=redis and THROTTLE_STORE=redis. @default 'redis://127.0.0.1:6379' */
   redisUrl: string;
-  /** For SESSION_STORE, USER_STORE and THROTTLE_STORE=postgres. @default 'postgres://postgres@127.0.0.1:5432/postgres' */
   databaseUrl: string;
-  /**
-   * For SESSION_STORE=memcached: the servers, as MEMCACHED_SERVERS' comma-separated
-   * `host:port` list. A key lives on one of them (hashed), so losing one loses its sessions.
-   * @default ['127.0.0.1:11211']
-   * @example MEMCACHED_SERVERS=10.0.0.5:11211,10.0.0.6:11211
-   */
   memcachedServers: string[];
-  /**
-   * Names what a server-side store creates, so that two apps (or two spec runs) can share
-   * one Redis or one database without seeing each other's sessions: Redis keys start with
-   * `<namespace>:` (Memcached keys too), the PostgreSQL tables are `<namespace>_sessions`,
-   * `<namespace>_users` and `<namespace>_throttle`.
-   * @default 'cookie_lab'
-   * @example 'cookie_lab_staging'
-   */
   sessionNamespace: string;
-  /**
-   * How often the memory and PostgreSQL stores delete expired sessions, in seconds. Redis
-   * needs none: every key carries its own TTL. Specs set 1 to watch a record go.
-   * @default 600
-   */
   sessionPruneSeconds: number;
-  /**
-   * Absolute lifetime of a session, in seconds, however active it is. At least
-   * minSessionSeconds (5 outside production, so a class can watch a session end).
-   * @default 86400
-   */
   sessionTtlSeconds: number;
-  /** A session unused for this many seconds ends (same minimum). @default 1800 */
   sessionIdleSeconds: number;
-  /** bcrypt work factor, 4..31. Each step doubles the time of a hash. @default 12 */
   bcryptCost: number;
-  /**
-   * Worker threads that hash and verify passwords, so a login storm never stalls the
-   * event loop. `0` hashes on the main thread with bcryptjs' async API instead (it still
-   * blocks the loop in slices of about 100 ms; kept for the benchmark's contrast).
-   * @default os.availableParallelism(), one thread per core
-   * @example HASH_WORKERS=0
-   */
+  /** 0: bcryptjs on the main thread. */
   hashWorkers: number;
-  /** The lowdb user file. @default 'data/db.json' */
   dbFile: string;
-  /**
-   * Believe X-Forwarded-For / -Proto / -Host from one reverse proxy in front of us: for the
-   * client address (throttling), HTTPS (production refuses plain HTTP) and the origin
-   * (cross-site checks). Unset, those headers are ignored everywhere. @default false
-   */
   trustProxy: boolean;
-  /** @default 'info' */
   logLevel: LogLevel;
-  /**
-   * Serve /api/lab/* (the replay oracle). On by default except in production, where a
-   * class's demo must not ship as an oracle on a real site unless LAB_ENABLED=1.
-   */
+  /** Serve /api/lab/*: always outside production, in production only with LAB_ENABLED. */
   labEnabled: boolean;
-  /** How many failed logins and registrations pass before 429 (brute-force throttling). */
   limits: BruteForceLimits;
 }
 
@@ -112,15 +172,10 @@ export interface Config {
  * count for logins; a success resets its account's count.
  */
 export interface BruteForceLimits {
-  /** Failed logins per account (from any address) in one window. @default 10 */
   loginFailuresPerAccount: number;
-  /** Failed logins per client address (any accounts) in one window. @default 100 */
   loginFailuresPerAddress: number;
-  /** The login window, in seconds. @default 900 (15 minutes) */
   loginWindowSeconds: number;
-  /** Registration attempts per client address in one window. @default 50 */
   registrationsPerAddress: number;
-  /** The registration window, in seconds. @default 3600 (one hour) */
   registrationWindowSeconds: number;
 }
 
@@ -151,13 +206,14 @@ export function minSessionSeconds(mode: RunMode): number {
 
 type Env = Record<string, string | undefined>;
 
-function text(env: Env, name: string, fallback: string): string {
+/** The variable's value, or its default from `settings` when unset or empty. */
+function text(env: Env, name: SettingName): string {
   const value = env[name]?.trim();
-  return value === undefined || value === '' ? fallback : value;
+  return value === undefined || value === '' ? (settings[name].default ?? '') : value;
 }
 
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = text(env, name, String(fallback));
+function integer(env: Env, name: SettingName, min: number, max: number): number {
+  const raw = text(env, name);
   if (!/^\d+$/.test(raw)) throw new ConfigError(name, `expected a whole number, got "${raw}"`);
   const value = Number(raw);
   if (value < min || value > max) {
@@ -166,12 +222,12 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
-function flag(env: Env, name: string): boolean {
-  return ['1', 'true', 'yes'].includes(text(env, name, '').toLowerCase());
+function flag(env: Env, name: SettingName): boolean {
+  return ['1', 'true', 'yes'].includes(text(env, name).toLowerCase());
 }
 
-function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
-  const raw = text(env, name, fallback);
+function oneOf<T extends string>(env: Env, name: SettingName, allowed: readonly T[]): T {
+  const raw = text(env, name);
   if (!(allowed as readonly string[]).includes(raw)) {
     throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
   }
@@ -179,7 +235,7 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
 }
 
 function namespace(env: Env): string {
-  const value = text(env, 'SESSION_NAMESPACE', 'cookie_lab');
+  const value = text(env, 'SESSION_NAMESPACE');
   if (!namespacePattern.test(value)) {
     throw new ConfigError(
       'SESSION_NAMESPACE',
@@ -193,8 +249,9 @@ function namespace(env: Env): string {
 const memcachedServerPattern = /^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})?:(\d{1,5})$/;
 
 function memcachedServers(env: Env): string[] {
-  const raw = text(env, 'MEMCACHED_SERVERS', '127.0.0.1:11211');
-  const servers = raw.split(',').map((server) => server.trim());
+  const servers = text(env, 'MEMCACHED_SERVERS')
+    .split(',')
+    .map((server) => server.trim());
   for (const server of servers) {
     const port = Number(memcachedServerPattern.exec(server)?.[2] ?? Number.NaN);
     if (!(port >= 1 && port <= 65_535)) {
@@ -235,7 +292,7 @@ function secrets(env: Env, mode: RunMode): string[] | null {
 }
 
 function bcryptCost(env: Env, mode: RunMode): number {
-  const cost = integer(env, 'BCRYPT_COST', 12, 4, 31);
+  const cost = integer(env, 'BCRYPT_COST', 4, 31);
   if (mode === 'production' && cost < minProductionBcryptCost) {
     throw new ConfigError(
       'BCRYPT_COST',
@@ -248,19 +305,19 @@ function bcryptCost(env: Env, mode: RunMode): number {
 function limits(env: Env): BruteForceLimits {
   const oneDayInSeconds = 24 * 60 * 60;
   return {
-    loginFailuresPerAccount: integer(env, 'LOGIN_FAILURES_PER_ACCOUNT', 10, 1, 1_000_000),
-    loginFailuresPerAddress: integer(env, 'LOGIN_FAILURES_PER_ADDRESS', 100, 1, 1_000_000),
-    loginWindowSeconds: integer(env, 'LOGIN_WINDOW_SECONDS', 900, 1, oneDayInSeconds),
-    registrationsPerAddress: integer(env, 'REGISTRATIONS_PER_ADDRESS', 50, 1, 1_000_000),
-    registrationWindowSeconds: integer(env, 'REGISTRATION_WINDOW_SECONDS', 3_600, 1, oneDayInSeconds),
+    loginFailuresPerAccount: integer(env, 'LOGIN_FAILURES_PER_ACCOUNT', 1, 1_000_000),
+    loginFailuresPerAddress: integer(env, 'LOGIN_FAILURES_PER_ADDRESS', 1, 1_000_000),
+    loginWindowSeconds: integer(env, 'LOGIN_WINDOW_SECONDS', 1, oneDayInSeconds),
+    registrationsPerAddress: integer(env, 'REGISTRATIONS_PER_ADDRESS', 1, 1_000_000),
+    registrationWindowSeconds: integer(env, 'REGISTRATION_WINDOW_SECONDS', 1, oneDayInSeconds),
   };
 }
 
 export function loadConfig(env: Env = process.env): Config {
-  const mode = oneOf<RunMode>(env, 'NODE_ENV', ['development', 'production', 'test'], 'development');
+  const mode = oneOf<RunMode>(env, 'NODE_ENV', ['development', 'production', 'test']);
   const shortest = minSessionSeconds(mode);
-  const sessionTtlSeconds = integer(env, 'SESSION_TTL_SECONDS', 86_400, shortest, oneYearInSeconds);
-  const sessionIdleSeconds = integer(env, 'SESSION_IDLE_SECONDS', 1_800, shortest, oneYearInSeconds);
+  const sessionTtlSeconds = integer(env, 'SESSION_TTL_SECONDS', shortest, oneYearInSeconds);
+  const sessionIdleSeconds = integer(env, 'SESSION_IDLE_SECONDS', shortest, oneYearInSeconds);
   if (sessionIdleSeconds > sessionTtlSeconds) {
     throw new ConfigError(
       'SESSION_IDLE_SECONDS',
@@ -269,24 +326,24 @@ export function loadConfig(env: Env = process.env): Config {
   }
   return {
     mode,
-    port: integer(env, 'PORT', 3000, 0, 65_535),
-    host: text(env, 'HOST', '127.0.0.1'),
+    port: integer(env, 'PORT', 0, 65_535),
+    host: text(env, 'HOST'),
     sessionSecrets: secrets(env, mode),
-    sessionStore: oneOf(env, 'SESSION_STORE', storeKinds, 'cookie'),
-    userStore: oneOf(env, 'USER_STORE', userStoreKinds, 'lowdb'),
-    throttleStore: oneOf(env, 'THROTTLE_STORE', throttleStoreKinds, 'memory'),
-    redisUrl: text(env, 'REDIS_URL', 'redis://127.0.0.1:6379'),
-    databaseUrl: text(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/postgres'),
+    sessionStore: oneOf(env, 'SESSION_STORE', storeKinds),
+    userStore: oneOf(env, 'USER_STORE', userStoreKinds),
+    throttleStore: oneOf(env, 'THROTTLE_STORE', throttleStoreKinds),
+    redisUrl: text(env, 'REDIS_URL'),
+    databaseUrl: text(env, 'DATABASE_URL'),
     memcachedServers: memcachedServers(env),
     sessionNamespace: namespace(env),
-    sessionPruneSeconds: integer(env, 'SESSION_PRUNE_SECONDS', 600, 1, 86_400),
+    sessionPruneSeconds: integer(env, 'SESSION_PRUNE_SECONDS', 1, 86_400),
     sessionTtlSeconds,
     sessionIdleSeconds,
     bcryptCost: bcryptCost(env, mode),
-    hashWorkers: integer(env, 'HASH_WORKERS', availableParallelism(), 0, maxHashWorkers),
-    dbFile: text(env, 'DB_FILE', 'data/db.json'),
+    hashWorkers: integer(env, 'HASH_WORKERS', 0, maxHashWorkers),
+    dbFile: text(env, 'DB_FILE'),
     trustProxy: flag(env, 'TRUST_PROXY'),
-    logLevel: oneOf(env, 'LOG_LEVEL', logLevels, 'info'),
+    logLevel: oneOf(env, 'LOG_LEVEL', logLevels),
     labEnabled: mode !== 'production' || flag(env, 'LAB_ENABLED'),
     limits: limits(env),
   };
