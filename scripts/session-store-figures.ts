@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     for (const kind of storeKinds) rows.push(await measure(kind));
   } finally {
     await cleanUp();
-    redis.kill();
+    await redis.stop();
     await stopMemcached();
   }
   const figures = new Map<string, string>();

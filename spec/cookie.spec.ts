@@ -10,8 +10,9 @@ import {
   request,
   setCookieFor,
   testApp,
-  testSecret,
   type TestApp,
+  testSecret,
+  withCookie,
 } from './support/test-app.ts';
 
 const lifetimes = { SESSION_IDLE_SECONDS: '600', SESSION_TTL_SECONDS: '3600' };
@@ -21,7 +22,7 @@ forEachStore('the session cookie', (store) => {
   beforeEach(async () => (lab = await testApp(store.env(lifetimes))));
   afterEach(async () => lab && removeTestApp(lab));
 
-  const me = (value: string) => request.execute(lab.app).get('/api/me').set('Cookie', `session=${value}`);
+  const me = (value: string) => withCookie(lab, value).get('/api/me');
 
   it('is HttpOnly, SameSite=Lax, Path=/ and expires', async () => {
     const res = await request

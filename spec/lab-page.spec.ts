@@ -11,8 +11,9 @@ import {
   request,
   setCookieFor,
   testApp,
-  testSecret,
   type TestApp,
+  testSecret,
+  withCookie,
 } from './support/test-app.ts';
 
 describe('the lab page', () => {
@@ -117,7 +118,7 @@ describe('GET /api/session/status', () => {
 
   it('says why a cookie that was sent was refused', async () => {
     const cookie = await loginAs(lab);
-    await request.execute(lab.app).post('/api/logout/all').set('Cookie', `session=${cookie}`);
+    await withCookie(lab, cookie).post('/api/logout/all');
     const res = await status(cookie);
     expect(res).to.have.status(200);
     expect(res.body).to.deep.equal({ authenticated: false, reason: 'revoked', ...labFields });

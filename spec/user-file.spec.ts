@@ -4,7 +4,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { UserFileLockedError } from '../server/users/user-file-lock.ts';
 import { UserFileError, openUserFile } from '../server/users/user-file.ts';
-import { alice, loginAs, removeTestApp, request, testApp } from './support/test-app.ts';
+import { alice, loginAs, removeTestApp, request, testApp, withCookie } from './support/test-app.ts';
 
 describe('the user file', () => {
   it('keeps users and sessions across a restart of the app', async () => {
@@ -14,7 +14,7 @@ describe('the user file', () => {
 
     const second = await testApp({}, { dir: first.dir, clock: first.clock });
     try {
-      const me = await request.execute(second.app).get('/api/me').set('Cookie', `session=${cookie}`);
+      const me = await withCookie(second, cookie).get('/api/me');
       expect(me).to.have.status(200);
       expect(me.body.username).to.equal('alice');
       const login = await request.execute(second.app).post('/api/login').send(alice);

@@ -1,4 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,7 +6,7 @@ import { createClient } from 'redis';
 import { boot } from '../../server/boot.ts';
 import { loadConfig, type StoreKind } from '../../server/config.ts';
 import { createLogger } from '../../server/log.ts';
-import { freePort, startOwnRedis } from '../../spec/support/outage.ts';
+import { OwnRedis } from '../../spec/support/outage.ts';
 import { listen } from './listen.ts';
 import { commandsBetween, memcachedCommands, memcachedRecordSize, memcachedServers } from './memcached.ts';
 
@@ -31,10 +30,10 @@ export interface StoreFigures {
   commands?: string;
 }
 
-export async function startRedis(): Promise<ChildProcess> {
-  const port = await freePort();
-  redisUrl = `redis://127.0.0.1:${port}`;
-  return startOwnRedis(port);
+export async function startRedis(): Promise<OwnRedis> {
+  const redis = await new OwnRedis().start();
+  redisUrl = redis.url;
+  return redis;
 }
 
 async function commandStats(): Promise<Map<string, number>> {

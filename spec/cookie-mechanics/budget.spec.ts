@@ -3,10 +3,10 @@ import {
   cookieValue,
   loginAs,
   removeTestApp,
-  request,
   setCookieFor,
   testApp,
   type TestApp,
+  withCookie,
 } from '../support/test-app.ts';
 
 describe('the 4 KB cookie budget', () => {
@@ -19,9 +19,8 @@ describe('the 4 KB cookie budget', () => {
   afterEach(async () => removeTestApp(lab));
 
   const putNote = (text: string, value = cookie) =>
-    request.execute(lab.app).put('/api/session/notes').set('Cookie', `session=${value}`).send({ text });
-  const session = (value = cookie) =>
-    request.execute(lab.app).get('/api/session').set('Cookie', `session=${value}`);
+    withCookie(lab, value).put('/api/session/notes').send({ text });
+  const session = (value = cookie) => withCookie(lab, value).get('/api/session');
 
   it('grows the cookie with a note, and says by how much', async () => {
     const before = (await session()).body.bytes;

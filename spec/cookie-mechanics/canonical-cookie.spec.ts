@@ -2,7 +2,14 @@ import { expect } from 'chai';
 import clientSessions from 'client-sessions';
 import { createCookieCodec, type CookiePayload } from '../../server/sessions/cookie/codec.ts';
 import { cacheOpenedCookies } from '../../server/sessions/cookie/opened-cache.ts';
-import { loginAs, removeTestApp, request, testApp, testSecret, type TestApp } from '../support/test-app.ts';
+import {
+  loginAs,
+  removeTestApp,
+  testApp,
+  type TestApp,
+  testSecret,
+  withCookie,
+} from '../support/test-app.ts';
 
 // One session, one cookie string. client-sessions reads the timestamps with parseInt and
 // Node decodes base64 leniently, so without a check of its own the server would open
@@ -75,8 +82,7 @@ describe('cookie store: one session, one cookie string', () => {
     it('answers every other spelling of a valid cookie with 401 invalid', async () => {
       let value = await loginAs(lab);
       while (!(value.includes('-') && value.includes('_'))) value = await loginAs(lab);
-      const session = (cookie: string) =>
-        request.execute(lab.app).get('/api/session').set('Cookie', `session=${cookie}`);
+      const session = (cookie: string) => withCookie(lab, cookie).get('/api/session');
       expect(await session(value)).to.have.status(200);
       for (const [name, spelling] of Object.entries(cookieSpellings(value))) {
         const res = await session(spelling);
@@ -102,8 +108,7 @@ describe('server-side stores: one session, one id cookie string', () => {
       'a lower-case escape': `s%3a${rest}`,
       'an escaped dot': `s%3A${rest.replace('.', '%2E')}`,
     };
-    const get = (url: string, cookie: string) =>
-      request.execute(lab.app).get(url).set('Cookie', `session=${cookie}`);
+    const get = (url: string, cookie: string) => withCookie(lab, cookie).get(url);
     expect(await get('/api/session', value)).to.have.status(200);
     for (const [name, spelling] of Object.entries(spellings)) {
       const res = await get('/api/session', spelling);

@@ -6,11 +6,11 @@ import {
   cookieValue,
   loginAs,
   removeTestApp,
-  request,
   setCookieFor,
   testApp,
-  testSecret,
   type TestApp,
+  testSecret,
+  withCookie,
 } from '../support/test-app.ts';
 
 // The cookie store remembers cookies it has opened, to skip the decryption next time.
@@ -21,9 +21,8 @@ describe('cookie store: a cookie accepted before is still checked every time', (
   beforeEach(async () => (lab = await testApp({ SESSION_TTL_SECONDS: '900', SESSION_IDLE_SECONDS: '600' })));
   afterEach(async () => removeTestApp(lab));
 
-  const session = (cookie: string) =>
-    request.execute(lab.app).get('/api/session').set('Cookie', `session=${cookie}`);
-  const me = (cookie: string) => request.execute(lab.app).get('/api/me').set('Cookie', `session=${cookie}`);
+  const session = (cookie: string) => withCookie(lab, cookie).get('/api/session');
+  const me = (cookie: string) => withCookie(lab, cookie).get('/api/me');
 
   /** Sends the cookie twice, so the second answer came from the remembered opening. */
   async function accepted(cookie: string): Promise<void> {
@@ -35,7 +34,7 @@ describe('cookie store: a cookie accepted before is still checked every time', (
     const laptop = await loginAs(lab);
     const phone = await loginAs(lab);
     await accepted(phone);
-    const all = await request.execute(lab.app).post('/api/logout/all').set('Cookie', `session=${laptop}`);
+    const all = await withCookie(lab, laptop).post('/api/logout/all');
     expect(all).to.have.status(200);
     const res = await session(phone);
     expect(res).to.have.status(401);
@@ -46,11 +45,7 @@ describe('cookie store: a cookie accepted before is still checked every time', (
     const laptop = await loginAs(lab);
     const phone = await loginAs(lab);
     await accepted(phone);
-    const deleted = await request
-      .execute(lab.app)
-      .delete('/api/me')
-      .set('Cookie', `session=${laptop}`)
-      .send({ password: alice.password });
+    const deleted = await withCookie(lab, laptop).delete('/api/me').send({ password: alice.password });
     expect(deleted).to.have.status(200);
     expect(await me(phone)).to.have.status(401);
   });

@@ -8,6 +8,7 @@ import {
   setCookieFor,
   testApp,
   type TestApp,
+  withCookie,
 } from '../support/test-app.ts';
 import { forEveryStore } from '../support/stores.ts';
 
@@ -17,10 +18,10 @@ forEveryStore('ending sessions: logout-all, a new password, a deleted account', 
   afterEach(async () => lab && removeTestApp(lab));
 
   const as = (cookie: string) => ({
-    get: (path: string) => request.execute(lab.app).get(path).set('Cookie', `session=${cookie}`),
-    post: (path: string) => request.execute(lab.app).post(path).set('Cookie', `session=${cookie}`),
-    put: (path: string) => request.execute(lab.app).put(path).set('Cookie', `session=${cookie}`),
-    delete: (path: string) => request.execute(lab.app).delete(path).set('Cookie', `session=${cookie}`),
+    get: (path: string) => withCookie(lab, cookie).get(path),
+    post: (path: string) => withCookie(lab, cookie).post(path),
+    put: (path: string) => withCookie(lab, cookie).put(path),
+    delete: (path: string) => withCookie(lab, cookie).delete(path),
   });
 
   it('ends every copy of every cookie of the user on logout-all', async () => {
@@ -86,10 +87,10 @@ describe('revocation, the stateless way [cookie]', () => {
   afterEach(async () => removeTestApp(lab));
 
   const as = (cookie: string) => ({
-    get: (path: string) => request.execute(lab.app).get(path).set('Cookie', `session=${cookie}`),
-    post: (path: string) => request.execute(lab.app).post(path).set('Cookie', `session=${cookie}`),
-    put: (path: string) => request.execute(lab.app).put(path).set('Cookie', `session=${cookie}`),
-    delete: (path: string) => request.execute(lab.app).delete(path).set('Cookie', `session=${cookie}`),
+    get: (path: string) => withCookie(lab, cookie).get(path),
+    post: (path: string) => withCookie(lab, cookie).post(path),
+    put: (path: string) => withCookie(lab, cookie).put(path),
+    delete: (path: string) => withCookie(lab, cookie).delete(path),
   });
 
   it('leaves a copied cookie valid after a plain logout (the lesson: logout only clears this browser)', async () => {

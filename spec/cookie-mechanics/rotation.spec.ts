@@ -4,10 +4,10 @@ import {
   cookieValue,
   loginAs,
   removeTestApp,
-  request,
   setCookieFor,
   testApp,
   type TestApp,
+  withCookie,
 } from '../support/test-app.ts';
 
 const oldKey = 'old-key-0123456789-0123456789-0123456789';
@@ -29,7 +29,7 @@ describe('key rotation', () => {
   it('accepts a cookie sealed with an older listed key and re-seals it with the newest', async () => {
     const { value, dir, clock } = await cookieSealedWith(oldKey);
     lab = await testApp({ SESSION_SECRET: `${newKey},${oldKey}` }, { dir, clock });
-    const res = await request.execute(lab.app).get('/api/session').set('Cookie', `session=${value}`);
+    const res = await withCookie(lab, value).get('/api/session');
     expect(res).to.have.status(200);
     expect(res.body.keyIndex, 'opened with the second key').to.equal(1);
     const resealed = cookieValue(setCookieFor(res));
@@ -41,7 +41,7 @@ describe('key rotation', () => {
     expect(clientSessions.util.decode({ cookieName: 'session', secret: oldKey }, resealed)).to.equal(
       undefined,
     );
-    const next = await request.execute(lab.app).get('/api/session').set('Cookie', `session=${resealed}`);
+    const next = await withCookie(lab, resealed).get('/api/session');
     expect(next.body.keyIndex).to.equal(0);
     expect(next, 'a newest-key cookie is not re-sealed again').not.to.have.header('set-cookie');
   });
@@ -49,7 +49,7 @@ describe('key rotation', () => {
   it('refuses a cookie sealed with a key no longer listed', async () => {
     const { value, dir, clock } = await cookieSealedWith(oldKey);
     lab = await testApp({ SESSION_SECRET: newKey }, { dir, clock });
-    const res = await request.execute(lab.app).get('/api/session').set('Cookie', `session=${value}`);
+    const res = await withCookie(lab, value).get('/api/session');
     expect(res).to.have.status(401);
     expect(res.body.reason).to.equal('invalid');
   });

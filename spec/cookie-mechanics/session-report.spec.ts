@@ -1,6 +1,14 @@
 import { expect } from 'chai';
 import { forEachStore } from '../support/stores.ts';
-import { alice, loginAs, removeTestApp, request, testApp, type TestApp } from '../support/test-app.ts';
+import {
+  alice,
+  loginAs,
+  removeTestApp,
+  request,
+  testApp,
+  type TestApp,
+  withCookie,
+} from '../support/test-app.ts';
 
 forEachStore('GET /api/session: what the server read from your cookie', (store) => {
   const inCookie = store.kind === 'cookie';
@@ -11,8 +19,7 @@ forEachStore('GET /api/session: what the server read from your cookie', (store) 
   );
   afterEach(async () => lab && removeTestApp(lab));
 
-  const session = (value: string) =>
-    request.execute(lab.app).get('/api/session').set('Cookie', `session=${value}`);
+  const session = (value: string) => withCookie(lab, value).get('/api/session');
 
   it(`shows the payload, size, budget, deadlines and which key opened it${inCookie ? '' : ' (no budget, no key: only an id travels)'}`, async () => {
     const cookie = await loginAs(lab);
@@ -40,10 +47,7 @@ forEachStore('GET /api/session: what the server read from your cookie', (store) 
   it('shows only your own session: there is no way to name another', async () => {
     const bob = await loginAs(lab, { username: 'bob', password: 'bobs password' });
     await loginAs(lab, alice);
-    const res = await request
-      .execute(lab.app)
-      .get('/api/session?username=alice')
-      .set('Cookie', `session=${bob}`);
+    const res = await withCookie(lab, bob).get('/api/session?username=alice');
     expect(res.body.payload.username).to.equal('bob');
   });
 
@@ -75,7 +79,7 @@ forEachStore('GET /api/session: what the server read from your cookie', (store) 
     if (inCookie) {
       it('revoked', async () => {
         const cookie = await loginAs(lab);
-        await request.execute(lab.app).post('/api/logout/all').set('Cookie', `session=${cookie}`);
+        await withCookie(lab, cookie).post('/api/logout/all');
         const res = await session(cookie);
         expect(res.body.reason).to.equal('revoked');
         expect(
@@ -85,7 +89,7 @@ forEachStore('GET /api/session: what the server read from your cookie', (store) 
     } else {
       it('unknown_session after logout-all: the record is gone, so the id names nothing', async () => {
         const cookie = await loginAs(lab);
-        await request.execute(lab.app).post('/api/logout/all').set('Cookie', `session=${cookie}`);
+        await withCookie(lab, cookie).post('/api/logout/all');
         const res = await session(cookie);
         expect(res).to.have.status(401);
         expect(res.body.reason).to.equal('unknown_session');

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { forEachStore } from '../support/stores.ts';
-import { loginAs, removeTestApp, request, testApp, type TestApp } from '../support/test-app.ts';
+import { loginAs, removeTestApp, request, testApp, type TestApp, withCookie } from '../support/test-app.ts';
 
 const bob = { username: 'bob', password: 'bobs password' };
 
@@ -11,7 +11,7 @@ forEachStore('the leaked-key lab', (store) => {
   afterEach(async () => lab && removeTestApp(lab));
 
   const post = (path: string, body: object) => request.execute(lab.app).post(path).send(body);
-  const me = (value: string) => request.execute(lab.app).get('/api/me').set('Cookie', `session=${value}`);
+  const me = (value: string) => withCookie(lab, value).get('/api/me');
 
   it(
     inCookie
@@ -63,7 +63,7 @@ forEachStore('the leaked-key lab', (store) => {
     expect(rotated).to.have.status(200);
     for (const value of [genuine, forged]) {
       expect((await me(value)).status).to.equal(401);
-      const session = await request.execute(lab.app).get('/api/session').set('Cookie', `session=${value}`);
+      const session = await withCookie(lab, value).get('/api/session');
       expect(session.body).to.include({ reason: 'invalid' });
     }
     // The new key works: a fresh login is a session again, and the old key decodes nothing.
@@ -73,7 +73,7 @@ forEachStore('the leaked-key lab', (store) => {
 
   it('logout says what it did: the cookie forgotten, or the record deleted', async () => {
     const cookie = await loginAs(lab);
-    const res = await request.execute(lab.app).post('/api/logout').set('Cookie', `session=${cookie}`);
+    const res = await withCookie(lab, cookie).post('/api/logout');
     expect(res.body.message).to.equal(
       inCookie
         ? 'Logged out. This browser forgot its session cookie.'

@@ -8,6 +8,7 @@ import {
   setCookieFor,
   testApp,
   type TestApp,
+  withCookie,
 } from '../support/test-app.ts';
 
 describe('the headers on the wire, as the lab reports them', () => {
@@ -70,7 +71,7 @@ forEachStore('the silent-drop note and the cookie’s anatomy', (store) => {
   afterEach(async () => lab && removeTestApp(lab));
 
   const note = (path: string, cookie: string, text: string) =>
-    request.execute(lab.app).put(path).set('Cookie', `session=${cookie}`).send({ text });
+    withCookie(lab, cookie).put(path).send({ text });
 
   it(
     inCookie
@@ -100,7 +101,7 @@ forEachStore('the silent-drop note and the cookie’s anatomy', (store) => {
 
   it(`shows the cookie’s parts (${inCookie ? 'iv.ciphertext.createdAt.duration.hmac' : 's:id.signature, and the store’s key'}), never the whole value`, async () => {
     const cookie = await loginAs(lab);
-    const res = await request.execute(lab.app).get('/api/session').set('Cookie', `session=${cookie}`);
+    const res = await withCookie(lab, cookie).get('/api/session');
     const anatomy = res.body.cookie;
     expect(anatomy.valueBytes).to.equal(cookie.length);
     expect(JSON.stringify(res.body)).not.to.include(cookie);

@@ -1,5 +1,13 @@
 import { expect } from 'chai';
-import { alice, loginAs, removeTestApp, request, testApp, type TestApp } from '../support/test-app.ts';
+import {
+  alice,
+  loginAs,
+  removeTestApp,
+  request,
+  testApp,
+  type TestApp,
+  withCookie,
+} from '../support/test-app.ts';
 
 const bob = { username: 'bob', password: 'bob password 1' };
 
@@ -172,19 +180,12 @@ describe('security: every password check counts toward the login limits', () => 
 
   const from = '192.0.2.1';
   const changePassword = (currentPassword: string, address = from) =>
-    request
-      .execute(lab.app)
+    withCookie(lab, cookie)
       .put('/api/me/password')
-      .set('Cookie', `session=${cookie}`)
       .set('X-Forwarded-For', address)
       .send({ currentPassword, newPassword: 'a brand new password 2' });
   const deleteAccount = (password: string, address = from) =>
-    request
-      .execute(lab.app)
-      .delete('/api/me')
-      .set('Cookie', `session=${cookie}`)
-      .set('X-Forwarded-For', address)
-      .send({ password });
+    withCookie(lab, cookie).delete('/api/me').set('X-Forwarded-For', address).send({ password });
   const login = (password: string, address = from) =>
     request
       .execute(lab.app)

@@ -7,6 +7,7 @@ import {
   setCookieFor,
   testApp,
   type TestApp,
+  withCookie,
 } from '../support/test-app.ts';
 
 // chai-http sends the real Host header (127.0.0.1:<port>); these specs set their own so
@@ -36,7 +37,7 @@ describe('security: cross-site requests (CSRF)', () => {
     const client = request.execute(lab.app);
     return client[method](path).set('Host', host).set('Cookie', `session=${cookie}`).set(headers).send(body);
   };
-  const me = () => request.execute(lab.app).get('/api/me').set('Cookie', `session=${cookie}`);
+  const me = () => withCookie(lab, cookie).get('/api/me');
 
   function expectRefused(res: ChaiHttp.Response): void {
     expect(res, JSON.stringify(res.body)).to.have.status(403);
@@ -126,13 +127,11 @@ describe('security: no state change through GET', () => {
 
   it('answers GET /api/logout with 405 and leaves the session as it was', async () => {
     const cookie = await loginAs(lab);
-    const res = await request.execute(lab.app).get('/api/logout').set('Cookie', `session=${cookie}`);
+    const res = await withCookie(lab, cookie).get('/api/logout');
     expect(res).to.have.status(405);
     expect(res.body.error).to.equal('method_not_allowed');
     expect(res).to.have.header('Allow', 'POST, OPTIONS');
     expect(res).not.to.have.header('set-cookie');
-    expect(await request.execute(lab.app).get('/api/me').set('Cookie', `session=${cookie}`)).to.have.status(
-      200,
-    );
+    expect(await withCookie(lab, cookie).get('/api/me')).to.have.status(200);
   });
 });

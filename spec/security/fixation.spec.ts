@@ -8,8 +8,9 @@ import {
   request,
   setCookieFor,
   testApp,
-  testSecret,
   type TestApp,
+  testSecret,
+  withCookie,
 } from '../support/test-app.ts';
 
 const key = { cookieName: 'session', secret: testSecret };
@@ -20,8 +21,7 @@ describe('security: a new session on login (fixation)', () => {
   beforeEach(async () => (lab = await testApp()));
   afterEach(async () => removeTestApp(lab));
 
-  const loginWith = (cookie: string) =>
-    request.execute(lab.app).post('/api/login').set('Cookie', `session=${cookie}`).send(alice);
+  const loginWith = (cookie: string) => withCookie(lab, cookie).post('/api/login').send(alice);
 
   it('keeps nothing of an anonymous cookie planted before login', async () => {
     await request.execute(lab.app).post('/api/register').send(alice);
@@ -71,9 +71,7 @@ describe('security: a new session on login (fixation)', () => {
       600_000,
       lab.clock.ms,
     );
-    expect(
-      (await request.execute(lab.app).get('/api/me').set('Cookie', `session=${bobs}`)).body.username,
-    ).to.equal('bob');
+    expect((await withCookie(lab, bobs).get('/api/me')).body.username).to.equal('bob');
     await request.execute(lab.app).post('/api/register').send(alice);
     const res = await loginWith(bobs);
     expect(res).to.have.status(200);

@@ -1,5 +1,13 @@
 import { expect } from 'chai';
-import { alice, loginAs, removeTestApp, request, testApp, type TestApp } from '../support/test-app.ts';
+import {
+  alice,
+  loginAs,
+  removeTestApp,
+  request,
+  testApp,
+  type TestApp,
+  withCookie,
+} from '../support/test-app.ts';
 
 describe('security: response headers', () => {
   let lab: TestApp;
@@ -61,10 +69,10 @@ describe('security: response headers', () => {
 
   it('sends Clear-Site-Data: "cookies" on logout and on logout everywhere', async () => {
     const cookie = await loginAs(lab);
-    const logout = await request.execute(lab.app).post('/api/logout').set('Cookie', `session=${cookie}`);
+    const logout = await withCookie(lab, cookie).post('/api/logout');
     expect(logout).to.have.status(200);
     expect(logout).to.have.header('clear-site-data', '"cookies"');
-    const all = await request.execute(lab.app).post('/api/logout/all').set('Cookie', `session=${cookie}`);
+    const all = await withCookie(lab, cookie).post('/api/logout/all');
     expect(all).to.have.status(200);
     expect(all).to.have.header('clear-site-data', '"cookies"');
   });

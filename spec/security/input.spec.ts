@@ -1,7 +1,15 @@
 import { connect } from 'node:net';
 import { expect } from 'chai';
 import { listen, send, type Listening } from '../support/raw-http.ts';
-import { alice, loginAs, removeTestApp, request, testApp, type TestApp } from '../support/test-app.ts';
+import {
+  alice,
+  loginAs,
+  removeTestApp,
+  request,
+  testApp,
+  type TestApp,
+  withCookie,
+} from '../support/test-app.ts';
 
 describe('security: hostile input', () => {
   let lab: TestApp;
@@ -19,9 +27,9 @@ describe('security: hostile input', () => {
       const again = await request.execute(lab.app).post('/api/register').send({ username, password });
       expect(again).to.have.status(409);
       const cookie = await loginAs(lab, { username, password });
-      const me = await request.execute(lab.app).get('/api/me').set('Cookie', `session=${cookie}`);
+      const me = await withCookie(lab, cookie).get('/api/me');
       expect(me.body.username).to.equal(username);
-      const users = await request.execute(lab.app).get('/api/users').set('Cookie', `session=${cookie}`);
+      const users = await withCookie(lab, cookie).get('/api/users');
       expect(users.body.map((user: { username: string }) => user.username)).to.deep.equal([username]);
       expect(Object.prototype).not.to.have.property('polluted');
     });

@@ -1,7 +1,15 @@
 import { expect } from 'chai';
 import { createApp } from '../../server/app.ts';
 import type { PasswordHasher } from '../../server/passwords/hasher.ts';
-import { alice, loginAs, removeTestApp, request, testApp, type TestApp } from '../support/test-app.ts';
+import {
+  alice,
+  loginAs,
+  removeTestApp,
+  request,
+  testApp,
+  type TestApp,
+  withCookie,
+} from '../support/test-app.ts';
 
 describe('security: password rules', () => {
   let lab: TestApp;
@@ -23,10 +31,8 @@ describe('security: password rules', () => {
 
   it('refuses a common password as a new password too', async () => {
     const cookie = await loginAs(lab);
-    const res = await request
-      .execute(lab.app)
+    const res = await withCookie(lab, cookie)
       .put('/api/me/password')
-      .set('Cookie', `session=${cookie}`)
       .send({ currentPassword: alice.password, newPassword: 'trustno1' });
     expect(res).to.have.status(400);
     expect(res.body.message).to.match(/most common passwords/);

@@ -7,6 +7,7 @@ import {
   setCookieFor,
   testApp,
   type TestApp,
+  withCookie,
 } from '../support/test-app.ts';
 
 // Express matches routes case-insensitively and with or without a trailing slash, and
@@ -108,7 +109,7 @@ describe('security: guards hold whatever the spelling of the path', function () 
     lab = await testApp();
     const cookie = await loginAs(lab);
     for (const path of ['/API/me', '/api/ME/', '/Api/Users']) {
-      const res = await request.execute(lab.app).get(path).set('Cookie', `session=${cookie}`);
+      const res = await withCookie(lab, cookie).get(path);
       expect(res, path).to.have.status(200);
     }
   });

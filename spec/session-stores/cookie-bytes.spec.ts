@@ -8,6 +8,7 @@ import {
   setCookieFor,
   testApp,
   type TestApp,
+  withCookie,
 } from '../support/test-app.ts';
 
 // Contrast 4. What the cookie carries. The cookie store sends the whole session, sealed;
@@ -29,7 +30,7 @@ forEachStore('what the cookie carries', (store) => {
       const bytes = Buffer.byteLength(line);
       const value = cookieValue(line);
 
-      const report = await request.execute(lab.app).get('/api/session').set('Cookie', `session=${value}`);
+      const report = await withCookie(lab, value).get('/api/session');
       expect(report.body.bytes, 'GET /api/session reports the bytes that were sent').to.equal(bytes);
 
       if (inCookie) {
@@ -48,10 +49,8 @@ forEachStore('what the cookie carries', (store) => {
         expect(visible).not.to.include(secret);
       }
 
-      const note = await request
-        .execute(lab.app)
+      const note = await withCookie(lab, value)
         .put('/api/session/notes')
-        .set('Cookie', `session=${value}`)
         .send({ text: 'n'.repeat(5000) });
       expect(note).to.have.status(200);
       expect(note.body.bytes, 'a 5,000-character note costs the cookie nothing').to.equal(bytes);

@@ -1,6 +1,13 @@
 import { expect } from 'chai';
 import { forEachStore } from '../support/stores.ts';
-import { loginAs, removeTestApp, request, setCookieFor, testApp, type TestApp } from '../support/test-app.ts';
+import {
+  loginAs,
+  removeTestApp,
+  setCookieFor,
+  testApp,
+  type TestApp,
+  withCookie,
+} from '../support/test-app.ts';
 
 const idleMs = 600_000;
 const ttlMs = 3_600_000;
@@ -18,7 +25,7 @@ forEachStore('session deadlines, to the millisecond', (store) => {
 
   const at = (ms: number, value: string) => {
     lab.clock.ms = loginAt + ms;
-    return request.execute(lab.app).get('/api/session').set('Cookie', `session=${value}`);
+    return withCookie(lab, value).get('/api/session');
   };
 
   it('re-sends the cookie from a quarter of the idle window on, not a millisecond earlier', async () => {

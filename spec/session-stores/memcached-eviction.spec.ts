@@ -9,6 +9,7 @@ import {
   setCookieFor,
   testApp,
   type TestApp,
+  withCookie,
 } from '../support/test-app.ts';
 
 /**
@@ -43,10 +44,8 @@ describe('Memcached evicting live sessions when its memory is full', function ()
     const cookies: string[] = [];
     for (let i = 0; i < sessions; i++) {
       const cookie = cookieValue(setCookieFor(await request.execute(lab.app).post('/api/login').send(alice)));
-      const note = await request
-        .execute(lab.app)
+      const note = await withCookie(lab, cookie)
         .put('/api/session/notes')
-        .set('Cookie', `session=${cookie}`)
         .send({ text: 'n'.repeat(noteCharacters) });
       expect(note).to.have.status(200);
       cookies.push(cookie);
@@ -56,7 +55,7 @@ describe('Memcached evicting live sessions when its memory is full', function ()
 
     const statuses: number[] = [];
     for (const cookie of cookies) {
-      const res = await request.execute(lab.app).get('/api/session').set('Cookie', `session=${cookie}`);
+      const res = await withCookie(lab, cookie).get('/api/session');
       expect(res.status, 'a session is there or unknown, never an error').to.be.oneOf([200, 401]);
       if (res.status === 401)
         expect(res.body).to.include({ error: 'not_authenticated', reason: 'unknown_session' });
@@ -67,7 +66,7 @@ describe('Memcached evicting live sessions when its memory is full', function ()
     // Least recently used first: the lost ones are exactly the oldest.
     expect(statuses.slice(0, lost)).to.deep.equal(Array(lost).fill(401));
     expect(statuses.slice(lost)).to.deep.equal(Array(sessions - lost).fill(200));
-    const me = await request.execute(lab.app).get('/api/me').set('Cookie', `session=${cookies[0]}`);
+    const me = await withCookie(lab, cookies[0]!).get('/api/me');
     expect(me).to.have.status(401);
     expect(lab.logs.join('\n')).not.to.include('internal_error');
   });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { freePort, skipUnlessAvailable } from '../support/outage.ts';
 import { hasMemcached, memcachedClient, startOwnMemcached, type OwnMemcached } from '../support/memcached.ts';
-import { loginAs, removeTestApp, request, testApp, type TestApp } from '../support/test-app.ts';
+import { loginAs, removeTestApp, testApp, type TestApp, withCookie } from '../support/test-app.ts';
 import { dumpKeys } from '../../server/sessions/server-side/memcached-dump.ts';
 
 // What Memcached holds for a session, and what a request costs it, counted by Memcached
@@ -28,7 +28,7 @@ describe('the session in Memcached', function () {
     await memcached?.stop();
   });
 
-  const me = (cookie: string) => request.execute(lab!.app).get('/api/me').set('Cookie', `session=${cookie}`);
+  const me = (cookie: string) => withCookie(lab!, cookie).get('/api/me');
 
   it('is one key, <namespace>:sess:<id>, holding the record as JSON: no password, the session version', async () => {
     const cookie = await loginAs(lab!);

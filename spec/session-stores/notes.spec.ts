@@ -1,6 +1,13 @@
 import { expect } from 'chai';
 import { forEachStore } from '../support/stores.ts';
-import { loginAs, removeTestApp, request, setCookieFor, testApp, type TestApp } from '../support/test-app.ts';
+import {
+  loginAs,
+  removeTestApp,
+  setCookieFor,
+  testApp,
+  type TestApp,
+  withCookie,
+} from '../support/test-app.ts';
 
 // The other side of the 4 KB budget: a server-side session keeps a note of any length the
 // 10 KB body limit lets through, because the note never travels in the cookie.
@@ -14,8 +21,7 @@ forEachStore('a long note in the session', (store) => {
   });
   afterEach(async () => lab && removeTestApp(lab));
 
-  const putNote = (text: string) =>
-    request.execute(lab.app).put('/api/session/notes').set('Cookie', `session=${cookie}`).send({ text });
+  const putNote = (text: string) => withCookie(lab, cookie).put('/api/session/notes').send({ text });
 
   it(
     inCookie
@@ -31,7 +37,7 @@ forEachStore('a long note in the session', (store) => {
       expect(res).to.have.status(200);
       expect(res.body.budget).to.equal(null);
       expect(res).not.to.have.header('X-Session-Budget');
-      const session = await request.execute(lab.app).get('/api/session').set('Cookie', `session=${cookie}`);
+      const session = await withCookie(lab, cookie).get('/api/session');
       expect(session.body.payload.notes).to.have.length(10_000);
       expect(setCookieFor(session), 'nothing new to send').to.equal(undefined);
     },

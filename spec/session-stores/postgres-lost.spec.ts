@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { healthBecomes, skipUnlessAvailable } from '../support/outage.ts';
 import { serviceProblem, specDatabaseUrl, sql } from '../support/stores.ts';
-import { loginAs, removeTestApp, request, testApp, type TestApp } from '../support/test-app.ts';
+import { loginAs, removeTestApp, request, testApp, type TestApp, withCookie } from '../support/test-app.ts';
 
 // PostgreSQL lost while the app runs. The spec does not stop the shared server: it gives
 // the app a database of its own, then refuses that database's connections and cuts the
@@ -36,7 +36,7 @@ describe('losing PostgreSQL while the app runs', function () {
       reachable: false,
       instance: lab.deps.instance,
     });
-    const me = await request.execute(lab.app).get('/api/me').set('Cookie', `session=${cookie}`);
+    const me = await withCookie(lab, cookie).get('/api/me');
     expect(me).to.have.status(503);
     expect(me.body.error).to.equal('session_store_unavailable');
     const bob = await request
@@ -48,8 +48,6 @@ describe('losing PostgreSQL while the app runs', function () {
     await sql(`ALTER DATABASE ${database} WITH ALLOW_CONNECTIONS true`);
     expect(await healthBecomes(lab, 200)).to.have.status(200);
     // The rows were never lost: the same cookie works again.
-    expect(await request.execute(lab.app).get('/api/me').set('Cookie', `session=${cookie}`)).to.have.status(
-      200,
-    );
+    expect(await withCookie(lab, cookie).get('/api/me')).to.have.status(200);
   });
 });

@@ -1,7 +1,15 @@
 import { expect } from 'chai';
 import { forEveryStore } from '../support/stores.ts';
 import signature from 'cookie-signature';
-import { loginAs, removeTestApp, request, testApp, testSecret, type TestApp } from '../support/test-app.ts';
+import {
+  loginAs,
+  removeTestApp,
+  request,
+  testApp,
+  type TestApp,
+  testSecret,
+  withCookie,
+} from '../support/test-app.ts';
 
 // Contrast 1. A student copies the session cookie from devtools, logs out, and pastes it
 // back. In the cookie store the copy still opens (logout only made this browser forget
@@ -12,7 +20,7 @@ forEveryStore('replay after logout', (store) => {
   beforeEach(async () => (lab = await testApp(store.env())));
   afterEach(async () => lab && removeTestApp(lab));
 
-  const me = (cookie: string) => request.execute(lab.app).get('/api/me').set('Cookie', `session=${cookie}`);
+  const me = (cookie: string) => withCookie(lab, cookie).get('/api/me');
   const replay = async (cookie: string) =>
     (
       await request
@@ -24,12 +32,10 @@ forEveryStore('replay after logout', (store) => {
   if (inCookie) {
     it('still accepts a cookie copied before logout, until the session version changes', async () => {
       const copied = await loginAs(lab);
-      expect(
-        await request.execute(lab.app).post('/api/logout').set('Cookie', `session=${copied}`),
-      ).to.have.status(200);
+      expect(await withCookie(lab, copied).post('/api/logout')).to.have.status(200);
       expect(await me(copied), 'the copy still works').to.have.status(200);
       expect(await replay(copied)).to.deep.equal({ accepted: true, username: 'alice' });
-      await request.execute(lab.app).post('/api/logout/all').set('Cookie', `session=${copied}`);
+      await withCookie(lab, copied).post('/api/logout/all');
       expect(await replay(copied)).to.deep.equal({ accepted: false, reason: 'revoked' });
     });
   } else {
@@ -39,7 +45,7 @@ forEveryStore('replay after logout', (store) => {
         accepted: true,
         username: 'alice',
       });
-      const logout = await request.execute(lab.app).post('/api/logout').set('Cookie', `session=${copied}`);
+      const logout = await withCookie(lab, copied).post('/api/logout');
       expect(logout).to.have.status(200);
       expect(await me(copied), 'the copy is dead').to.have.status(401);
       expect(await replay(copied)).to.deep.equal({ accepted: false, reason: 'unknown_session' });

@@ -1,6 +1,14 @@
 import { expect } from 'chai';
 import { forEachStore } from '../support/stores.ts';
-import { alice, loginAs, removeTestApp, request, testApp, type TestApp } from '../support/test-app.ts';
+import {
+  alice,
+  loginAs,
+  removeTestApp,
+  request,
+  testApp,
+  type TestApp,
+  withCookie,
+} from '../support/test-app.ts';
 
 // Contrast 2. The app restarts (a deploy, a crash): same user file, same keys, same store
 // settings. Sessions kept in the browser or in Redis/PostgreSQL survive; sessions kept in
@@ -20,7 +28,7 @@ forEachStore('restart', (store) => {
       const cookie = await loginAs(before);
       await before.close();
       lab = await testApp(env, { dir: before.dir, clock: before.clock });
-      const res = await request.execute(lab.app).get('/api/me').set('Cookie', `session=${cookie}`);
+      const res = await withCookie(lab, cookie).get('/api/me');
       expect(res).to.have.status(survives ? 200 : 401);
       if (survives) expect(res.body.username).to.equal('alice');
       // The users are in the file either way: only the session was lost.

@@ -10,6 +10,7 @@ import {
   setCookieFor,
   testApp,
   type TestApp,
+  withCookie,
 } from '../support/test-app.ts';
 
 const oldKey = 'old-key-0123456789-0123456789-0123456789';
@@ -31,18 +32,13 @@ forEachStore(
     let lab: TestApp | undefined;
     afterEach(async () => lab && removeTestApp(lab));
 
-    const me = (cookie: string) =>
-      request.execute(lab!.app).get('/api/me').set('Cookie', `session=${cookie}`);
+    const me = (cookie: string) => withCookie(lab!, cookie).get('/api/me');
 
     it('is a new one at every login (fixation): an id planted before login names nothing after', async () => {
       lab = await testApp(store.env());
       const planted = await loginAs(lab, { username: 'mallory', password: 'mallory password' });
       await request.execute(lab.app).post('/api/register').send(alice);
-      const login = await request
-        .execute(lab.app)
-        .post('/api/login')
-        .set('Cookie', `session=${planted}`)
-        .send(alice);
+      const login = await withCookie(lab, planted).post('/api/login').send(alice);
       expect(login).to.have.status(200);
       const fresh = cookieValue(setCookieFor(login));
       expect(decodeURIComponent(fresh)).not.to.equal(decodeURIComponent(planted));
@@ -79,7 +75,7 @@ forEachStore(
       const cookie = await loginAs(before);
       await before.close();
       lab = await testApp({ ...env, SESSION_SECRET: newKey }, { dir: before.dir, clock: before.clock });
-      const res = await request.execute(lab.app).get('/api/session').set('Cookie', `session=${cookie}`);
+      const res = await withCookie(lab, cookie).get('/api/session');
       expect(res).to.have.status(401);
       expect(res.body.reason).to.equal('invalid');
     });

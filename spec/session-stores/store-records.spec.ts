@@ -9,7 +9,15 @@ import {
   specRedisUrl,
   sql,
 } from '../support/stores.ts';
-import { alice, loginAs, removeTestApp, request, testApp, type TestApp } from '../support/test-app.ts';
+import {
+  alice,
+  loginAs,
+  removeTestApp,
+  request,
+  testApp,
+  type TestApp,
+  withCookie,
+} from '../support/test-app.ts';
 
 const bob = { username: 'bob', password: 'bobs password' };
 
@@ -43,8 +51,7 @@ forEachStore(
       return counted;
     }
 
-    const post = (path: string, cookie: string) =>
-      request.execute(lab.app).post(path).set('Cookie', `session=${cookie}`);
+    const post = (path: string, cookie: string) => withCookie(lab, cookie).post(path);
 
     it('holds exactly one record per login, and none after logout', async () => {
       await start();
@@ -80,15 +87,13 @@ forEachStore(
             3,
           );
           for (const copy of [phone, tablet]) {
-            const res = await request.execute(lab.app).get('/api/session').set('Cookie', `session=${copy}`);
+            const res = await withCookie(lab, copy).get('/api/session');
             expect(res).to.have.status(401);
             expect(res.body.reason).to.equal('revoked');
           }
         }
         expect(await records()).to.equal(1);
-        expect(await request.execute(lab.app).get('/api/me').set('Cookie', `session=${bobs}`)).to.have.status(
-          200,
-        );
+        expect(await withCookie(lab, bobs).get('/api/me')).to.have.status(200);
         if (store.kind === 'redis') {
           expect(await redisKeys(namespace, 'user:*'), "only bob's index is left").to.have.length(1);
         }
@@ -101,9 +106,7 @@ forEachStore(
       const cookie = await loginAs(lab);
       // 57 s into a 60 s life, by the app's clock: the rewrite gives the record 3 s to live.
       lab.clock.advance(57);
-      expect(await request.execute(lab.app).get('/api/me').set('Cookie', `session=${cookie}`)).to.have.status(
-        200,
-      );
+      expect(await withCookie(lab, cookie).get('/api/me')).to.have.status(200);
       expect(await records()).to.equal(1);
       if (store.kind === 'redis') {
         const client = createClient({ url: specRedisUrl });

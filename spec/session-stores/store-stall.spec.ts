@@ -1,17 +1,17 @@
-import type { ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { expect } from 'chai';
-import {
-  freePort,
-  hasRedisServer,
-  healthBecomes,
-  skipUnlessAvailable,
-  startOwnRedis,
-} from '../support/outage.ts';
+import { freePort, hasRedisServer, healthBecomes, skipUnlessAvailable, OwnRedis } from '../support/outage.ts';
 import { hasMemcached, startOwnMemcached, type OwnMemcached } from '../support/memcached.ts';
 import { startStallProxy, type StallProxy } from '../support/stall-proxy.ts';
 import { serviceProblem, specDatabaseUrl, sql } from '../support/stores.ts';
-import { alice, loginAs, removeTestApp, request, testApp, type TestApp } from '../support/test-app.ts';
+import {
+  alice,
+  loginAs,
+  removeTestApp,
+  request,
+  testApp,
+  type TestApp,
+  withCookie,
+} from '../support/test-app.ts';
 
 // A store that stops answering without going away (SIGSTOP, a half-dead network): no error,
 // no closed socket, just silence. Client libraries do not bound that for us (@redis/client
@@ -51,7 +51,7 @@ function stalledStoreSpec(
       server.freeze();
 
       const [me, login] = await Promise.all([
-        request.execute(lab!.app).get('/api/me').set('Cookie', `session=${cookie}`),
+        withCookie(lab!, cookie).get('/api/me'),
         request.execute(lab!.app).post('/api/login').send(alice),
       ]);
       for (const res of [me, login]) {
@@ -61,7 +61,7 @@ function stalledStoreSpec(
       }
       // Still stalled: more requests, more 503s, and still one line in the log.
       for (const url of ['/api/me', '/api/session', '/api/users']) {
-        const res = await request.execute(lab!.app).get(url).set('Cookie', `session=${cookie}`);
+        const res = await withCookie(lab!, cookie).get(url);
         expect(res, url).to.have.status(503);
       }
       expect(lab!.logs.filter((line) => line.includes(`${kind} session store lost`))).to.have.length(1);
@@ -71,7 +71,7 @@ function stalledStoreSpec(
       expect(await healthBecomes(lab!, 200)).to.have.status(200);
       expect(lab!.logs.filter((line) => line.includes(`${kind} session store is back`))).to.have.length(1);
       // Nothing was lost meanwhile: the same cookie is the same session.
-      const back = await request.execute(lab!.app).get('/api/me').set('Cookie', `session=${cookie}`);
+      const back = await withCookie(lab!, cookie).get('/api/me');
       expect(back).to.have.status(200);
       expect(back.body.username).to.equal('alice');
     });
@@ -82,20 +82,12 @@ function stalledStoreSpec(
 stalledStoreSpec(
   'redis',
   () => {
-    let redis: ChildProcess | undefined;
+    const redis = new OwnRedis();
     return {
-      async env() {
-        const port = await freePort();
-        redis = await startOwnRedis(port);
-        return { SESSION_STORE: 'redis', REDIS_URL: `redis://127.0.0.1:${port}` };
-      },
-      freeze: () => redis?.kill('SIGSTOP'),
-      thaw: () => redis?.kill('SIGCONT'),
-      async stop() {
-        if (!redis || redis.exitCode !== null) return;
-        redis.kill('SIGKILL');
-        await once(redis, 'exit');
-      },
+      env: async () => ({ SESSION_STORE: 'redis', REDIS_URL: (await redis.start()).url }),
+      freeze: () => redis.child?.kill('SIGSTOP'),
+      thaw: () => redis.child?.kill('SIGCONT'),
+      stop: () => redis.stop(),
     };
   },
   async () => (hasRedisServer() ? null : 'no redis-server binary to start a Redis of its own'),

@@ -1,16 +1,16 @@
-import type { ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { expect } from 'chai';
 import { createClient } from 'redis';
-import {
-  freePort,
-  hasRedisServer,
-  healthBecomes,
-  skipUnlessAvailable,
-  startOwnRedis,
-} from '../support/outage.ts';
+import { hasRedisServer, healthBecomes, OwnRedis, skipUnlessAvailable } from '../support/outage.ts';
 import { serviceProblem, specDatabaseUrl, sql } from '../support/stores.ts';
-import { alice, loginAs, removeTestApp, request, testApp, type TestApp } from '../support/test-app.ts';
+import {
+  alice,
+  loginAs,
+  removeTestApp,
+  request,
+  testApp,
+  type TestApp,
+  withCookie,
+} from '../support/test-app.ts';
 
 // A store that answers reads but refuses writes (a full Redis, a read-only replica, a
 // revoked grant): every route that writes a session answers 503, the client's retry
@@ -48,16 +48,8 @@ function writeErrorSpec(
       await store.refuseWrites();
       const writes = [
         ['login', () => request.execute(lab!.app).post('/api/login').send(alice)],
-        [
-          'notes',
-          () =>
-            request
-              .execute(lab!.app)
-              .put('/api/session/notes')
-              .set('Cookie', `session=${cookie}`)
-              .send({ text: 'a note' }),
-        ],
-        ['logout', () => request.execute(lab!.app).post('/api/logout').set('Cookie', `session=${cookie}`)],
+        ['notes', () => withCookie(lab!, cookie).put('/api/session/notes').send({ text: 'a note' })],
+        ['logout', () => withCookie(lab!, cookie).post('/api/logout')],
       ] as const;
       for (const [name, send] of writes) {
         // Each write meets the store itself, not an outage noticed by the one before.
@@ -71,11 +63,7 @@ function writeErrorSpec(
 
       await store.allowWrites();
       expect(await healthBecomes(lab!, 200)).to.have.status(200);
-      const notes = await request
-        .execute(lab!.app)
-        .put('/api/session/notes')
-        .set('Cookie', `session=${cookie}`)
-        .send({ text: 'a note' });
+      const notes = await withCookie(lab!, cookie).put('/api/session/notes').send({ text: 'a note' });
       expect(notes).to.have.status(200);
     });
   });
@@ -85,28 +73,18 @@ function writeErrorSpec(
 writeErrorSpec(
   'redis',
   () => {
-    let redis: ChildProcess | undefined;
-    let url = '';
+    const redis = new OwnRedis();
     const acl = async (rule: string) => {
-      const client = createClient({ url });
+      const client = createClient({ url: redis.url });
       await client.connect();
       await client.sendCommand(['ACL', 'SETUSER', 'default', rule]);
       client.destroy();
     };
     return {
-      async env() {
-        const port = await freePort();
-        url = `redis://127.0.0.1:${port}`;
-        redis = await startOwnRedis(port);
-        return { SESSION_STORE: 'redis', REDIS_URL: url };
-      },
+      env: async () => ({ SESSION_STORE: 'redis', REDIS_URL: (await redis.start()).url }),
       refuseWrites: () => acl('-@write'),
       allowWrites: () => acl('+@write'),
-      async stop() {
-        if (!redis || redis.exitCode !== null) return;
-        redis.kill('SIGKILL');
-        await once(redis, 'exit');
-      },
+      stop: () => redis.stop(),
     };
   },
   async () => (hasRedisServer() ? null : 'no redis-server binary to start a Redis of its own'),

@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { forEachStore } from '../support/stores.ts';
-import { alice, loginAs, removeTestApp, request, testApp, type TestApp } from '../support/test-app.ts';
+import {
+  alice,
+  loginAs,
+  removeTestApp,
+  request,
+  testApp,
+  type TestApp,
+  withCookie,
+} from '../support/test-app.ts';
 
 // Contrast 3. Two instances of the app behind one load balancer, with the same secret and
 // nothing shared in memory (each has its own copy of the same user file, since a lowdb file
@@ -30,14 +38,14 @@ forEachStore('two app instances with the same secret', (store) => {
       two = await testApp(env, { dir, clock: one.clock });
 
       const cookie = await loginAs(one);
-      const onTwo = await request.execute(two.app).get('/api/me').set('Cookie', `session=${cookie}`);
+      const onTwo = await withCookie(two, cookie).get('/api/me');
       expect(onTwo).to.have.status(shared ? 200 : 401);
       if (!shared) return;
 
       // Logging out on instance two: a server-side store deletes the record both read;
       // a cookie store can only make this browser forget, so the copy works on one.
-      await request.execute(two.app).post('/api/logout').set('Cookie', `session=${cookie}`);
-      const onOne = await request.execute(one.app).get('/api/me').set('Cookie', `session=${cookie}`);
+      await withCookie(two, cookie).post('/api/logout');
+      const onOne = await withCookie(one, cookie).get('/api/me');
       expect(onOne).to.have.status(store.kind === 'cookie' ? 200 : 401);
     },
   );

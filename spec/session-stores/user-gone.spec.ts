@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { forEachStore } from '../support/stores.ts';
-import { loginAs, removeTestApp, request, testApp, type TestApp } from '../support/test-app.ts';
+import { loginAs, removeTestApp, testApp, type TestApp, withCookie } from '../support/test-app.ts';
 
 // A session whose user no longer exists: the account went by some way that ended none of
 // its sessions (another instance's store, an edit of the user file). Every route that
@@ -12,7 +12,7 @@ forEachStore('a session whose user is gone', (store) => {
 
   it('is refused as revoked by every route that needs a session', async () => {
     const cookie = await loginAs(lab);
-    const get = (url: string) => request.execute(lab.app).get(url).set('Cookie', `session=${cookie}`);
+    const get = (url: string) => withCookie(lab, cookie).get(url);
     expect(await get('/api/users')).to.have.status(200);
     const user = (await lab.deps.users.findByUsername('alice'))!;
     // The user record alone: its sessions are left where they are.
@@ -23,11 +23,7 @@ forEachStore('a session whose user is gone', (store) => {
     expect(session.body.reason).to.equal('revoked');
     expect(await get('/api/users')).to.have.status(401);
     expect(await get('/api/me')).to.have.status(401);
-    const notes = await request
-      .execute(lab.app)
-      .put('/api/session/notes')
-      .set('Cookie', `session=${cookie}`)
-      .send({ text: 'still here?' });
+    const notes = await withCookie(lab, cookie).put('/api/session/notes').send({ text: 'still here?' });
     expect(notes).to.have.status(401);
   });
 });

@@ -6,6 +6,7 @@ import chaiHttp, { request } from 'chai-http';
 import { boot, type Booted } from '../../server/boot.ts';
 import { loadConfig, type Config } from '../../server/config.ts';
 import { createLogger } from '../../server/log.ts';
+import { cookieFlagsFor } from '../../server/sessions/cookie/header.ts';
 
 use(chaiHttp);
 export { request };
@@ -91,6 +92,18 @@ export function setCookieFor(
 export function cookieValue(setCookie: string | undefined): string {
   if (!setCookie) throw new Error('no Set-Cookie for the session in this response');
   return setCookie.slice(setCookie.indexOf('=') + 1, setCookie.indexOf(';'));
+}
+
+/**
+ * A request from a browser that holds this session cookie: `withCookie(lab, cookie).get('/api/me')`.
+ * The cookie goes under the name the app's mode gives it (`__Host-session` in production).
+ * A spec about how the Cookie header itself is spelled builds that header by hand.
+ */
+export function withCookie(lab: Pick<TestApp, 'app' | 'config'>, cookie: string) {
+  const header = `${cookieFlagsFor(lab.config).name}=${cookie}`;
+  const send = (method: 'get' | 'post' | 'put' | 'delete') => (path: string) =>
+    request.execute(lab.app)[method](path).set('Cookie', header);
+  return { get: send('get'), post: send('post'), put: send('put'), delete: send('delete') };
 }
 
 /** Registers and logs in; returns the session cookie value. */

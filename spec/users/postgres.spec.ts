@@ -13,8 +13,9 @@ import {
   removeTestApp,
   request,
   testApp,
-  testSecret,
   type TestApp,
+  testSecret,
+  withCookie,
 } from '../support/test-app.ts';
 
 describe('USER_STORE', () => {
@@ -211,7 +212,7 @@ describe('users in PostgreSQL that stalls while the app runs', function () {
     proxy.stall();
     // Past the second for which the users already read stay trusted.
     await new Promise((resolve) => setTimeout(resolve, 1_100));
-    const me = await request.execute(lab.app).get('/api/me').set('Cookie', `session=${cookie}`);
+    const me = await withCookie(lab, cookie).get('/api/me');
     expect(me).to.have.status(503);
     expect(me.body.error).to.equal('user_store_unavailable');
     proxy.resume();

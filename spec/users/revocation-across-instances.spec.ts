@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
 import type { PostgresUserRepository } from '../../server/users/postgres.ts';
 import { forEachUserStore, sql } from '../support/stores.ts';
-import { loginAs, removeTestApp, request, testApp, type TestApp } from '../support/test-app.ts';
+import { loginAs, removeTestApp, testApp, type TestApp, withCookie } from '../support/test-app.ts';
 
 // Two cookie-mode instances on one PostgreSQL user table. Each checks a cookie's session
 // version against the users it has read, and learns of every change through LISTEN/NOTIFY:
@@ -24,8 +24,7 @@ forEachUserStore(
         await sleep(10);
       }
     };
-    const session = (lab: TestApp, cookie: string) =>
-      request.execute(lab.app).get('/api/session').set('Cookie', `session=${cookie}`);
+    const session = (lab: TestApp, cookie: string) => withCookie(lab, cookie).get('/api/session');
 
     async function twoInstances() {
       const env = store.env();
@@ -42,9 +41,7 @@ forEachUserStore(
       for (let i = 0; i < 10; i++) expect(await session(b, cookie)).to.have.status(200);
       expect(cacheOf(b).databaseReads, 'ten requests, no read').to.equal(reads);
 
-      expect(
-        await request.execute(a.app).post('/api/logout/all').set('Cookie', `session=${cookie}`),
-      ).to.have.status(200);
+      expect(await withCookie(a, cookie).post('/api/logout/all')).to.have.status(200);
       let res = await session(b, cookie);
       for (let waited = 0; res.status === 200 && waited < 1_000; waited += 10) {
         await sleep(10);
@@ -65,9 +62,7 @@ forEachUserStore(
         `${table} listener`,
       ]);
       await until(() => !cacheOf(b).trusted, 'B to notice');
-      expect(
-        await request.execute(a.app).post('/api/logout/all').set('Cookie', `session=${cookie}`),
-      ).to.have.status(200);
+      expect(await withCookie(a, cookie).post('/api/logout/all')).to.have.status(200);
       const res = await session(b, cookie);
       expect(res, 'refused at once: B read the version').to.have.status(401);
       expect(res.body.reason).to.equal('revoked');

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { forEachUserStore } from '../support/stores.ts';
-import { loginAs, removeTestApp, request, testApp, type TestApp } from '../support/test-app.ts';
+import { loginAs, removeTestApp, testApp, type TestApp, withCookie } from '../support/test-app.ts';
 
 // GET /api/users in pages: a JSON array of at most `limit` users ordered by username, and
 // a Link header to the next page while more remain. The same in both user stores.
@@ -13,8 +13,7 @@ forEachUserStore('the user list, a page at a time', (store) => {
   });
   afterEach(async () => lab && removeTestApp(lab));
 
-  const list = (query = '') =>
-    request.execute(lab.app).get(`/api/users${query}`).set('Cookie', `session=${cookie}`);
+  const list = (query = '') => withCookie(lab, cookie).get(`/api/users${query}`);
   /** Adds users straight to the store: the list is under test, not registration. */
   const addUsers = async (names: string[]) => {
     for (const name of names) await lab.deps.users.create(name, 'not a real hash');
@@ -28,7 +27,7 @@ forEachUserStore('the user list, a page at a time', (store) => {
     const sizes: number[] = [];
     let next: string | undefined = '/api/users?limit=2';
     while (next) {
-      const res = await request.execute(lab.app).get(next).set('Cookie', `session=${cookie}`);
+      const res = await withCookie(lab, cookie).get(next);
       expect(res).to.have.status(200);
       expect(res.body).to.be.an('array');
       expect(res.body[0]).to.have.all.keys('id', 'username', 'createdAt');
