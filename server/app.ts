@@ -30,8 +30,10 @@ function apiRouter(deps: AppDeps): Router {
   // Refusals first, so a refused request is never parsed and never gets a cookie.
   if (deps.config.mode === 'production') api.use(requireHttps);
   api.use(refuseCrossSite, jsonBody(), deps.store.middleware);
+  // Every route module registers on this one router: a router of its own per module would
+  // be one more layer each request walks through before it reaches its route.
   for (const routes of [authRoutes, accountRoutes, userRoutes, sessionRoutes, labRoutes]) {
-    api.use(routes(deps));
+    routes(api, deps);
   }
   // An unknown API path ends here: it never reaches the lab page's files.
   api.use(notFound);

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { HttpError, notAuthenticated } from '../http/errors.ts';
 import { parseBody } from '../http/body.ts';
 import { route } from '../http/methods.ts';
@@ -12,11 +12,10 @@ import { changePasswordBody, deleteAccountBody } from './schemas.ts';
 const wrongPassword = () => new HttpError(401, 'invalid_credentials', 'That is not your current password.');
 
 /** Who am I, change my password, delete my account (under /api): each about the session's own user. */
-export function accountRoutes(deps: AppDeps): Router {
+export function accountRoutes(router: Router, deps: AppDeps): void {
   const { users } = deps;
   // A wrong password here counts toward the login limits, as at login.
   const passwordWork = passwords(deps);
-  const router = Router();
   // The session may outlive its user record only between two requests: a deleted or
   // revoked user has no session from the next request on.
   const recordOf = async (id: string) => {
@@ -73,6 +72,4 @@ export function accountRoutes(deps: AppDeps): Router {
       },
     ],
   });
-
-  return router;
 }

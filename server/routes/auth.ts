@@ -1,5 +1,4 @@
-import { Router } from 'express';
-import type { Response } from 'express';
+import type { Response, Router } from 'express';
 import { HttpError } from '../http/errors.ts';
 import { parseBody } from '../http/body.ts';
 import { route } from '../http/methods.ts';
@@ -28,10 +27,9 @@ const loggedOut: Record<SessionEnding, string> = {
 const clearSiteCookies = (res: Response) => res.setHeader('Clear-Site-Data', '"cookies"');
 
 /** Register, log in, log out: mounted under /api. */
-export function authRoutes(deps: AppDeps): Router {
+export function authRoutes(router: Router, deps: AppDeps): void {
   const { users, throttle } = deps;
   const passwordWork = passwords(deps);
-  const router = Router();
   route(router, '/register', {
     POST: [
       throttle.registrations,
@@ -93,6 +91,4 @@ export function authRoutes(deps: AppDeps): Router {
       },
     ],
   });
-
-  return router;
 }

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import type { Config } from '../config.ts';
 import { parseBody } from '../http/body.ts';
 import { HttpError } from '../http/errors.ts';
@@ -23,10 +23,9 @@ export const leakedKeyLabEnabled = (config: Config): boolean =>
  * one-word reason, yet it is still an oracle, so production serves it only with
  * LAB_ENABLED=1, as it does the silent-drop note.
  */
-export function labRoutes({ config, store, users }: AppDeps): Router {
-  const router = Router();
+export function labRoutes(router: Router, { config, store, users }: AppDeps): void {
   // Without the lab the paths are as unknown as any other (the /api router's 404).
-  if (!config.labEnabled) return router;
+  if (!config.labEnabled) return;
   route(router, '/lab/replay', {
     POST: async (req, res) => {
       const { cookie } = parseBody(replayBody, req.body);
@@ -53,7 +52,7 @@ export function labRoutes({ config, store, users }: AppDeps): Router {
     ],
   });
 
-  if (!leakedKeyLabEnabled(config)) return router;
+  if (!leakedKeyLabEnabled(config)) return;
 
   route(router, '/lab/key/decode', {
     POST: (req, res) => {
@@ -80,5 +79,4 @@ export function labRoutes({ config, store, users }: AppDeps): Router {
       });
     },
   });
-  return router;
 }

@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import type { Request, Router } from 'express';
 import { HttpError } from '../http/errors.ts';
 import { parseBody } from '../http/body.ts';
 import { route } from '../http/methods.ts';
@@ -28,8 +28,7 @@ function ownSession(req: Request): { session: SessionPort; report: SessionReport
 }
 
 /** Your session as the server reads it, and a note to watch it grow (under /api). */
-export function sessionRoutes({ config, store }: AppDeps): Router {
-  const router = Router();
+export function sessionRoutes(router: Router, { config, store }: AppDeps): void {
   // Always 200, logged in or not: a page learns its state here without provoking a 401
   // (which browsers print as a console error on every page load). It says no more than
   // GET /api/me and the 401 of GET /api/session already say to the same browser.
@@ -71,6 +70,4 @@ export function sessionRoutes({ config, store }: AppDeps): Router {
       });
     },
   });
-
-  return router;
 }

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { parseBody } from '../http/body.ts';
 import { route } from '../http/methods.ts';
 import { toPublic } from '../users/user.ts';
@@ -11,8 +11,7 @@ import { userListQuery, usersPerPage } from './schemas.ts';
  * hash. It comes in pages ordered by username, still a plain JSON array; while more
  * remain, a `Link: <…>; rel="next"` header says where the next page starts.
  */
-export function userRoutes({ users }: AppDeps): Router {
-  const router = Router();
+export function userRoutes(router: Router, { users }: AppDeps): void {
   route(router, '/users', {
     GET: [
       requireUser,
@@ -29,5 +28,4 @@ export function userRoutes({ users }: AppDeps): Router {
       },
     ],
   });
-  return router;
 }
