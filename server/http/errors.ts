@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../log.ts';
 import { CookieTooLargeError, SessionStoreUnavailableError } from '../sessions/errors.ts';
+import { UserStoreUnavailableError } from '../users/errors.ts';
 
 /** An answer for the client's mistake: it becomes `{ error, message }` with this status. */
 export class HttpError extends Error {
@@ -51,8 +52,8 @@ function fromBodyParser(error: BodyParserError): HttpError | undefined {
   }
 }
 
-// The session layer's refusals, in HTTP terms.
-function fromSessions(error: unknown): HttpError | undefined {
+// The session and user layers' refusals, in HTTP terms.
+function fromDomain(error: unknown): HttpError | undefined {
   if (error instanceof CookieTooLargeError) {
     return new HttpError(
       413,
@@ -65,6 +66,9 @@ function fromSessions(error: unknown): HttpError | undefined {
   if (error instanceof SessionStoreUnavailableError) {
     return new HttpError(503, 'session_store_unavailable', error.message, { 'Retry-After': '1' });
   }
+  if (error instanceof UserStoreUnavailableError) {
+    return new HttpError(503, 'user_store_unavailable', error.message, { 'Retry-After': '1' });
+  }
   return undefined;
 }
 
@@ -74,7 +78,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     const known =
       error instanceof HttpError
         ? error
-        : (fromSessions(error) ?? fromBodyParser((error ?? {}) as BodyParserError));
+        : (fromDomain(error) ?? fromBodyParser((error ?? {}) as BodyParserError));
     if (known) {
       res.set(known.headers);
       res.status(known.status).json({ error: known.code, message: known.message, ...known.details });

@@ -9,10 +9,9 @@ import {
 import { createClient } from 'redis';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
-import { within } from '../sessions/server-side/backing.ts';
-import { reasonOf, redactUrl, StoreUnreachableError } from '../sessions/server-side/errors.ts';
 import { HttpError } from './errors.ts';
 import { isRefusal } from './too-many-attempts.ts';
+import { reasonOf, redactUrl, StoreUnreachableError, within } from '../services.ts';
 
 /**
  * Every call to a shared throttle store ends by then. A login makes two of them before it

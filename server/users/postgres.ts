@@ -2,13 +2,11 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { boundedPool, createLocked } from '../postgres.ts';
 import type { Logger } from '../log.ts';
-import { within } from '../sessions/server-side/backing.ts';
-import { storeDeadlineMs } from '../sessions/server-side/deadline.ts';
-import { reasonOf, redactUrl, StoreUnreachableError } from '../sessions/server-side/errors.ts';
-import { userStoreUnavailable } from './errors.ts';
+import { UserStoreUnavailableError } from './errors.ts';
 import { UsernameTakenError, type UserRepository } from './repository.ts';
 import { UserCache } from './user-cache.ts';
 import { usernameKey, type User, type UserPage } from './user.ts';
+import { reasonOf, redactUrl, storeDeadlineMs, StoreUnreachableError, within } from '../services.ts';
 
 /**
  * Every query, and every wait for a connection, ends by then: a stalled database answers
@@ -210,7 +208,7 @@ export class PostgresUserRepository implements UserRepository {
       // A taken name is an answer, not an outage: the caller turns it into a 409.
       if ((error as { code?: unknown }).code === '23505') throw error;
       this.#log.warn(`postgres user store failed: ${reasonOf(error)}`);
-      throw userStoreUnavailable();
+      throw new UserStoreUnavailableError();
     }
   }
 

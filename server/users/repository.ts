@@ -10,7 +10,7 @@ export class UsernameTakenError extends Error {
 /**
  * The user store, whichever runs (USER_STORE): the lowdb file or PostgreSQL. Every call
  * is asynchronous, so routes and session stores are written once for both; a store that
- * does not answer in time rejects with a 503 (userStoreUnavailable), never hangs.
+ * does not answer in time rejects with UserStoreUnavailableError (a 503), never hangs.
  */
 export interface UserRepository {
   findById(id: string): Promise<User | undefined>;

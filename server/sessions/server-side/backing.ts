@@ -20,12 +20,3 @@ export interface Backing {
   /** Stops timers and closes connections; the records stay where they are. */
   close(): Promise<void>;
 }
-
-/** Resolves with the promise, or rejects once ms have passed: nothing waits on a dead store. */
-export function within<T>(ms: number, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}

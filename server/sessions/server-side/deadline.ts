@@ -1,17 +1,8 @@
 import { Store, type SessionData } from 'express-session';
 import type { Logger } from '../../log.ts';
-import { within, type Backing } from './backing.ts';
-import { reasonOf } from './errors.ts';
+import type { Backing } from './backing.ts';
 import type { UserIndex } from './user-index.ts';
-
-/**
- * The longest the app waits for any answer from a session store. A client library's own
- * timeout is not enough: @redis/client 6.3.1 drops a command's timeout once the command is
- * written to the socket, so a stalled Redis (SIGSTOP, a half-dead network) would hold the
- * request for ever. Under 2 s, so that a request that meets a stalled store answers 503
- * within 2 s even with the little work done before its first store call.
- */
-export const storeDeadlineMs = 1_500;
+import { reasonOf, storeDeadlineMs, within } from '../../services.ts';
 
 /** The longest a count of stored sessions may take: it never holds a request. */
 export const countDeadlineMs = 10_000;

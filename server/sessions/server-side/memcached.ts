@@ -1,12 +1,11 @@
 import memjs from 'memjs';
 import type { Logger } from '../../log.ts';
 import type { UserRepository } from '../../users/repository.ts';
-import { within, type Backing } from './backing.ts';
-import { storeDeadlineMs } from './deadline.ts';
-import { StoreUnreachableError } from './errors.ts';
+import type { Backing } from './backing.ts';
 import { dumpKeys } from './memcached-dump.ts';
 import { MemcachedStore } from './memcached-store.ts';
 import { versionIndex } from './user-index.ts';
+import { storeDeadlineMs, StoreUnreachableError, within } from '../../services.ts';
 
 export interface MemcachedBackingOptions {
   servers: string[];

@@ -3,10 +3,9 @@ import session from 'express-session';
 import type pg from 'pg';
 import { boundedPool, createLocked } from '../../postgres.ts';
 import type { Logger } from '../../log.ts';
-import { within, type Backing } from './backing.ts';
-import { storeDeadlineMs } from './deadline.ts';
-import { reasonOf, redactUrl, StoreUnreachableError } from './errors.ts';
+import type { Backing } from './backing.ts';
 import { postgresQueryIndex } from './user-index.ts';
+import { reasonOf, redactUrl, storeDeadlineMs, StoreUnreachableError, within } from '../../services.ts';
 
 const PgStore = connectPgSimple(session);
 

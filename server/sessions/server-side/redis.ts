@@ -1,12 +1,9 @@
 import { RedisStore } from 'connect-redis';
 import { createClient } from 'redis';
 import type { Logger } from '../../log.ts';
-import { within, type Backing } from './backing.ts';
-import { storeDeadlineMs } from './deadline.ts';
-import { reasonOf, redactUrl, StoreUnreachableError } from './errors.ts';
-import { redisSetIndex } from './user-index.ts';
-
-export type RedisClient = ReturnType<typeof createClient>;
+import type { Backing } from './backing.ts';
+import { redisSetIndex, type RedisClient } from './user-index.ts';
+import { reasonOf, redactUrl, storeDeadlineMs, StoreUnreachableError, within } from '../../services.ts';
 
 // The client's own timeouts free its resources; what bounds a request is withDeadline
 // (deadline.ts), since this client forgets a command's timeout once the command is sent.

@@ -5,11 +5,12 @@ import { signedIdAnatomy } from '../anatomy.ts';
 import { cookieBudgetBytes, cookieBytes } from '../cookie/budget.ts';
 import { clearedCookie, putSetCookie, sessionCookie } from '../cookie/header.ts';
 import type { RejectionReason, SessionEnding, SessionPort, SessionReport, SessionUser } from '../port.ts';
-import { reasonOf, storeUnavailable } from './errors.ts';
+import { storeUnavailable } from './errors.ts';
 import type { ServerSideOptions } from './options.ts';
 import { destroy, regenerate, save, stamp } from './record.ts';
 import { deadlinesOf, isUserSession } from './session-data.ts';
 import { signedIdValue } from './signed-id.ts';
+import { reasonOf } from '../../services.ts';
 
 /**
  * One request's view of a session kept on the server. The browser holds a signed id and

@@ -1,18 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
-import { isUserStoreUnavailable } from '../../users/errors.ts';
+import { UserStoreUnavailableError } from '../../users/errors.ts';
 import { readCookie } from '../cookie/header.ts';
 import { rotatedKeyBytes } from '../cookie/leaked-key.ts';
 import { activityDue } from '../lifetimes.ts';
 import { attachSession, type LeakedKey, type RejectionReason, type SessionStore } from '../port.ts';
-import { reasonOf, storeUnavailable } from './errors.ts';
+import { storeUnavailable } from './errors.ts';
 import type { ServerSideOptions } from './options.ts';
 import { destroy, load, save, stamp } from './record.ts';
 import { expiryOf, isUserSession, type SessionFields } from './session-data.ts';
 import { ServerSideSession } from './session.ts';
 import { readSignedId, signedIdValue, type SignedId } from './signed-id.ts';
 import { UnavailableSession } from './unavailable.ts';
+import { reasonOf } from '../../services.ts';
 
 export type { ServerSideOptions } from './options.ts';
 
@@ -103,7 +104,7 @@ export function createServerSideStore(options: ServerSideOptions): SessionStore 
         },
         (failure: unknown) => {
           // The user store's own 503 (user_store_unavailable) names what is down.
-          if (isUserStoreUnavailable(failure)) return next(failure);
+          if (failure instanceof UserStoreUnavailableError) return next(failure);
           unavailable(req, failure);
           next();
         },
