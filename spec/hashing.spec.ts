@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import bcrypt from 'bcryptjs';
 import { expect } from 'chai';
 import { createHasher } from '../server/passwords/create-hasher.ts';
@@ -52,3 +54,29 @@ for (const [name, hashWorkers] of hashers) {
     });
   });
 }
+
+// Where the hashing runs, counted in this process's threads (Linux lists them in
+// /proc/self/task): the pool adds its worker threads, bcryptjs on the main thread adds none.
+// And the pool must end its threads at close, or a server that shut down would keep them.
+describe('the hashing pool', () => {
+  const threads = () => readdirSync('/proc/self/task').length;
+  // libuv starts its own four threads at the first file read: started before counting.
+  before(async () => void (await readFile('/proc/self/status')));
+
+  it('hashes in worker threads when HASH_WORKERS > 0, and none are left after close', async () => {
+    const before = threads();
+    const pool = createHasher({ bcryptCost: 4, hashWorkers: 2 });
+    await pool.hash('correct horse');
+    expect(threads(), 'two worker threads or more').to.be.at.least(before + 2);
+    await pool.close();
+    expect(threads(), 'closed with its threads').to.equal(before);
+  });
+
+  it('starts no thread with HASH_WORKERS=0', async () => {
+    const before = threads();
+    const mainThread = createHasher({ bcryptCost: 4, hashWorkers: 0 });
+    await mainThread.hash('correct horse');
+    expect(threads()).to.equal(before);
+    await mainThread.close();
+  });
+});
