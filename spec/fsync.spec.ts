@@ -34,6 +34,15 @@ describe('writing the user file durably', () => {
     expect(synced).to.deep.equal(['file', 'folder']);
   });
 
+  it('closes what it opens: 50 writes leave no descriptor open', async () => {
+    const file = path.join(dir, 'db.json');
+    await writeDurably(file, '{"users":[]}');
+    const open = () => fs.readdirSync('/proc/self/fd').length;
+    const before = open();
+    for (let write = 0; write < 50; write++) await writeDurably(file, `{"users":[],"n":${write}}`);
+    expect(open()).to.equal(before);
+  });
+
   it('is how a registration reaches the user file', async () => {
     const users = new LowdbUserRepository(await openUserFile(path.join(dir, 'db.json')));
     synced.length = 0;
