@@ -170,6 +170,8 @@ export class PostgresUserRepository implements UserRepository {
   readonly #table: string;
   readonly #log: Logger;
   readonly #now: () => number;
+  /** Whether the last query failed: the outage is logged when it starts and when it ends. */
+  #lost = false;
   /** The users this instance has read, good while the listener hears every change. */
   readonly cache = new UserCache();
   readonly #listener: ChangeListener;
@@ -202,14 +204,20 @@ export class PostgresUserRepository implements UserRepository {
   }
 
   async #query(text: string, values: unknown[]): Promise<Row[]> {
+    let rows: Row[];
     try {
-      return (await within(userQueryDeadlineMs, this.#pool.query<Row>(text, values))).rows;
+      rows = (await within(userQueryDeadlineMs, this.#pool.query<Row>(text, values))).rows;
     } catch (error) {
       // A taken name is an answer, not an outage: the caller turns it into a 409.
       if ((error as { code?: unknown }).code === '23505') throw error;
-      this.#log.warn(`postgres user store failed: ${reasonOf(error)}`);
+      // One line per outage, not one per request that meets it.
+      if (!this.#lost) this.#log.warn(`postgres user store lost: ${reasonOf(error)}`);
+      this.#lost = true;
       throw new UserStoreUnavailableError();
     }
+    if (this.#lost) this.#log.info('postgres user store is back');
+    this.#lost = false;
+    return rows;
   }
 
   async #one(text: string, values: unknown[]): Promise<User | undefined> {

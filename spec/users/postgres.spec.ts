@@ -153,7 +153,7 @@ describe('users in PostgreSQL that stalls while the app runs', function () {
     const namespace = `cl_spec_stall_${process.pid}_${randomBytes(3).toString('hex')}`;
     lab = await testApp({ USER_STORE: 'postgres', DATABASE_URL: viaProxy, SESSION_NAMESPACE: namespace });
     const cookie = await loginAs(lab);
-    const withCookie = `session=${cookie}`;
+    const sessionHeader = `session=${cookie}`;
 
     proxy.stall();
     const bob = { username: 'bob', password: 'bobs password' };
@@ -161,16 +161,16 @@ describe('users in PostgreSQL that stalls while the app runs', function () {
     // read stays trusted for up to a second after the stall begins (user-cache.ts).
     const attempts = [
       ['post', '/api/register', '', bob],
-      ['get', '/api/me', withCookie, undefined],
-      ['get', '/api/users', withCookie, undefined],
-      ['post', '/api/logout/all', withCookie, undefined],
+      ['get', '/api/me', sessionHeader, undefined],
+      ['get', '/api/users', sessionHeader, undefined],
+      ['post', '/api/logout/all', sessionHeader, undefined],
       [
         'put',
         '/api/me/password',
-        withCookie,
+        sessionHeader,
         { currentPassword: alice.password, newPassword: 'a new secret!' },
       ],
-      ['delete', '/api/me', withCookie, { password: alice.password }],
+      ['delete', '/api/me', sessionHeader, { password: alice.password }],
       ['post', '/api/login', '', alice],
     ] as const;
     for (const [method, path, cookieHeader, body] of attempts) {
@@ -183,14 +183,17 @@ describe('users in PostgreSQL that stalls while the app runs', function () {
       expect(res.body.error, `${method} ${path}`).to.equal('user_store_unavailable');
       expect(elapsedMs, `${method} ${path} took ${elapsedMs} ms`).to.be.below(2_000);
     }
+    const lines = (text: string) => lab!.logs.filter((line) => line.includes(text));
+    expect(lines('postgres user store lost'), 'logged once for the whole outage').to.have.length(1);
 
     proxy.resume();
-    let me = await request.execute(lab.app).get('/api/me').set('Cookie', withCookie);
+    let me = await request.execute(lab.app).get('/api/me').set('Cookie', sessionHeader);
     for (let tries = 0; me.status !== 200 && tries < 30; tries++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      me = await request.execute(lab.app).get('/api/me').set('Cookie', withCookie);
+      me = await request.execute(lab.app).get('/api/me').set('Cookie', sessionHeader);
     }
     expect(me, 'the same cookie works again').to.have.status(200);
+    expect(lines('postgres user store is back')).to.have.length(1);
     // Nothing was half done: the password, the account and bob are as before the stall.
     expect(await request.execute(lab.app).post('/api/login').send(alice)).to.have.status(200);
     expect(await request.execute(lab.app).post('/api/register').send(bob)).to.have.status(201);
