@@ -4,7 +4,8 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { freePort } from '../support/outage.ts';
 import { runToExit } from '../support/process.ts';
-import { testSecret } from '../support/test-app.ts';
+import { StoreUnreachableError } from '../../server/services.ts';
+import { removeTestApp, testApp, testSecret } from '../support/test-app.ts';
 
 // A store that is down at start stops the process with one line naming the URL (and not
 // its password) and exit code 1: a server that cannot keep sessions should not pretend to run.
@@ -50,4 +51,27 @@ describe('a session store that is unreachable at start', function () {
       `cookie-lab cannot start: MEMCACHED_SERVERS: cannot reach 127.0.0.1:${one},127.0.0.1:${two} (ECONNREFUSED)\n`,
     );
   });
+});
+
+// The shared throttle store too: without its counters the limits could not hold, so the
+// app does not start. The same error, in the same words, reaches index.ts's one line.
+describe('a throttle store that is unreachable at start', () => {
+  const cases = [
+    ['redis', 'REDIS_URL', (port: number) => `redis://:hunter2@127.0.0.1:${port}`],
+    ['postgres', 'DATABASE_URL', (port: number) => `postgres://postgres:hunter2@127.0.0.1:${port}/test`],
+  ] as const;
+  for (const [kind, variable, url] of cases) {
+    it(`stops THROTTLE_STORE=${kind} naming ${variable} without its password`, async () => {
+      const port = await freePort();
+      let failure: unknown;
+      await testApp({ THROTTLE_STORE: kind, [variable]: url(port) }).then(
+        removeTestApp,
+        (error: unknown) => (failure = error),
+      );
+      expect(failure).to.be.instanceOf(StoreUnreachableError);
+      expect((failure as Error).message)
+        .to.match(new RegExp(`^${variable}: cannot reach .*127\\.0\\.0\\.1:${port}.*ECONNREFUSED`))
+        .and.not.include('hunter2');
+    });
+  }
 });
