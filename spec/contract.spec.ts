@@ -16,8 +16,10 @@ forEveryStore('bad input gets a clear JSON error, never a 500', (store) => {
     expect(res, JSON.stringify(res.body)).to.have.status(status);
     expect(res.headers['content-type']).to.match(/^application\/json/);
     expect(res.body.error).to.equal(code);
+    // A sentence a person can act on, never a stack.
     expect(res.body.message)
       .to.be.a('string')
+      .with.length.above(10)
       .and.not.match(/at .*\.ts:\d+/);
   }
 
@@ -50,6 +52,21 @@ forEveryStore('bad input gets a clear JSON error, never a 500', (store) => {
   it('answers a body that is not JSON with 415', async () => {
     const res = await post('/api/login').set('Content-Type', 'text/plain').send('username=alice');
     expectError(res, 415, 'unsupported_media_type');
+  });
+
+  it('answers a JSON body in another charset than UTF-8 with 415 unsupported_encoding', async () => {
+    const res = await post('/api/login')
+      .set('Content-Type', 'application/json; charset=latin1')
+      .send('{"username": "alice", "password": "x"}');
+    expectError(res, 415, 'unsupported_encoding');
+  });
+
+  it('answers a body in a Content-Encoding the server does not inflate with 415 unsupported_encoding', async () => {
+    const res = await post('/api/login')
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'x-unknown')
+      .send('{"username": "alice", "password": "x"}');
+    expectError(res, 415, 'unsupported_encoding');
   });
 
   it('answers unknown routes with 404', async () => {

@@ -181,6 +181,7 @@ describe('users in PostgreSQL that stalls while the app runs', function () {
       const elapsedMs = Date.now() - started;
       expect(res.status, `${method} ${path}`).to.equal(503);
       expect(res.body.error, `${method} ${path}`).to.equal('user_store_unavailable');
+      expect(res, `${method} ${path}`).to.have.header('Retry-After', '1');
       expect(elapsedMs, `${method} ${path} took ${elapsedMs} ms`).to.be.below(2_000);
     }
     const lines = (text: string) => lab!.logs.filter((line) => line.includes(text));
