@@ -142,6 +142,7 @@ describe('security: every route that hashes waits for its address’s turn', () 
     expect(refused).to.have.status(429);
     expect(refused.body.error).to.equal('too_many_attempts');
     expect(refused).to.have.header('retry-after', '1');
+    expect(refused.body.retryAfterSeconds, 'the same wait, for a script that reads the body').to.equal(1);
     const other = login('2001:db8::1', alice.password);
     await until(() => asked.length === 5);
     gate.finish(gate.started[0]!);
