@@ -1,7 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import type { Low } from 'lowdb';
 import { UsernameTakenError, type UserRepository } from './repository.ts';
-import { compareUsernameKeys, usernameKey, type User, type UserFile, type UserPage } from './user.ts';
+import {
+  compareUsernameKeys,
+  newUser,
+  usernameKey,
+  type User,
+  type UserFile,
+  type UserPage,
+} from './user.ts';
 
 /**
  * The user store. Lookups read lowdb's in-memory copy; every change is applied to it
@@ -74,13 +80,7 @@ export class LowdbUserRepository implements UserRepository {
 
   async create(username: string, passwordHash: string): Promise<User> {
     if (this.#byUsername(username)) throw new UsernameTakenError();
-    const user: User = {
-      id: randomUUID(),
-      username,
-      passwordHash,
-      createdAt: new Date(this.#now()).toISOString(),
-      sessionVersion: 0,
-    };
+    const user = newUser(username, passwordHash, this.#now());
     await this.#change(
       () => this.#users.push(user),
       () => this.#remove(user),

@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { boundedPool, createLocked } from '../postgres.ts';
 import type { Logger } from '../log.ts';
 import { UserStoreUnavailableError } from './errors.ts';
 import { UsernameTakenError, type UserRepository } from './repository.ts';
 import { UserCache } from './user-cache.ts';
-import { usernameKey, type User, type UserPage } from './user.ts';
+import { newUser, usernameKey, type User, type UserPage } from './user.ts';
 import { reasonOf, redactUrl, storeDeadlineMs, StoreUnreachableError, within } from '../services.ts';
 
 /**
@@ -252,13 +251,7 @@ export class PostgresUserRepository implements UserRepository {
   }
 
   async create(username: string, passwordHash: string): Promise<User> {
-    const user: User = {
-      id: randomUUID(),
-      username,
-      passwordHash,
-      createdAt: new Date(this.#now()).toISOString(),
-      sessionVersion: 0,
-    };
+    const user = newUser(username, passwordHash, this.#now());
     try {
       await this.#insert(user);
     } catch (error) {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 
 // The shape of one record in the user file, declared once: the file is validated
@@ -15,6 +16,17 @@ export const userFileShape = z.object({ users: z.array(userRecord) }).strict();
 
 export type User = z.infer<typeof userRecord>;
 export type UserFile = z.infer<typeof userFileShape>;
+
+/** A new account as every user store records it: a fresh id, no session ended yet. */
+export function newUser(username: string, passwordHash: string, createdAtMs: number): User {
+  return {
+    id: randomUUID(),
+    username,
+    passwordHash,
+    createdAt: new Date(createdAtMs).toISOString(),
+    sessionVersion: 0,
+  };
+}
 
 /** What any response may say about a user: never the hash. */
 export interface PublicUser {
