@@ -1,8 +1,9 @@
+import type { Logger } from './log.ts';
 import { StartupError } from './startup-error.ts';
 
 // What every client of an outside service shares (the session stores, the PostgreSQL user
 // store, the shared throttle store): one deadline, enforced by the app itself; one start-up
-// error; one way to describe a failure without leaking a password.
+// error; one way to describe a failure without leaking a password; one way to log an outage.
 
 /**
  * The longest the app waits for any answer from a store (sessions, users, throttle counters). A client library's own
@@ -52,4 +53,30 @@ export function reasonOf(error: unknown): string {
   // A system error's code (ECONNREFUSED) says it all; a PostgreSQL SQLSTATE does not.
   if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return code;
   return typeof message === 'string' && message !== '' ? message.split('\n')[0]! : String(error);
+}
+
+/**
+ * An outage told once, however many calls meet it: the first failure logs `lostLine`, the
+ * first answer after it logs `backLine`, and the calls between add nothing. Each returns
+ * whether it changed the state, for a caller that starts or stops probing on it.
+ */
+export function outageLog(log: Logger, lostLine: (reason: string) => string, backLine: string) {
+  let lost = false;
+  return {
+    get lost(): boolean {
+      return lost;
+    },
+    failed(reason: string): boolean {
+      if (lost) return false;
+      lost = true;
+      log.warn(lostLine(reason));
+      return true;
+    },
+    answered(): boolean {
+      if (!lost) return false;
+      lost = false;
+      log.info(backLine);
+      return true;
+    },
+  };
 }

@@ -5,7 +5,14 @@ import { UserStoreUnavailableError } from './errors.ts';
 import { UsernameTakenError, type UserRepository } from './repository.ts';
 import { UserCache } from './user-cache.ts';
 import { newUser, usernameKey, type User, type UserPage } from './user.ts';
-import { reasonOf, redactUrl, storeDeadlineMs, StoreUnreachableError, within } from '../services.ts';
+import {
+  outageLog,
+  reasonOf,
+  redactUrl,
+  storeDeadlineMs,
+  StoreUnreachableError,
+  within,
+} from '../services.ts';
 
 /**
  * Every query, and every wait for a connection, ends by then: a stalled database answers
@@ -167,10 +174,9 @@ export type ImportOutcome = 'copied' | 'skipped';
 export class PostgresUserRepository implements UserRepository {
   readonly #pool: pg.Pool;
   readonly #table: string;
-  readonly #log: Logger;
   readonly #now: () => number;
-  /** Whether the last query failed: the outage is logged when it starts and when it ends. */
-  #lost = false;
+  /** The outage is logged when it starts and when it ends, not at each failed query. */
+  readonly #outage: ReturnType<typeof outageLog>;
   /** The users this instance has read, good while the listener hears every change. */
   readonly cache = new UserCache();
   readonly #listener: ChangeListener;
@@ -178,7 +184,11 @@ export class PostgresUserRepository implements UserRepository {
   private constructor(pool: pg.Pool, url: string, table: string, log: Logger, now: () => number) {
     this.#pool = pool;
     this.#table = table;
-    this.#log = log;
+    this.#outage = outageLog(
+      log,
+      (reason) => `postgres user store lost: ${reason}`,
+      'postgres user store is back',
+    );
     this.#now = now;
     // The channel is named after the table: two namespaces in one database never hear each other.
     this.#listener = new ChangeListener(url, table, this.cache, log);
@@ -209,13 +219,10 @@ export class PostgresUserRepository implements UserRepository {
     } catch (error) {
       // A taken name is an answer, not an outage: the caller turns it into a 409.
       if ((error as { code?: unknown }).code === '23505') throw error;
-      // One line per outage, not one per request that meets it.
-      if (!this.#lost) this.#log.warn(`postgres user store lost: ${reasonOf(error)}`);
-      this.#lost = true;
+      this.#outage.failed(reasonOf(error));
       throw new UserStoreUnavailableError();
     }
-    if (this.#lost) this.#log.info('postgres user store is back');
-    this.#lost = false;
+    this.#outage.answered();
     return rows;
   }
 

@@ -2,7 +2,7 @@ import { Store, type SessionData } from 'express-session';
 import type { Logger } from '../../log.ts';
 import type { Backing } from './backing.ts';
 import type { UserIndex } from './user-index.ts';
-import { reasonOf, storeDeadlineMs, within } from '../../services.ts';
+import { outageLog, reasonOf, storeDeadlineMs, within } from '../../services.ts';
 
 /** The longest a count of stored sessions may take: it never holds a request. */
 export const countDeadlineMs = 10_000;
@@ -27,26 +27,24 @@ export function withDeadline(
   deadlineMs = storeDeadlineMs,
   countMs = countDeadlineMs,
 ): Backing {
-  let lost = false;
   let closed = false;
   let probe: NodeJS.Timeout | undefined;
+  const outage = outageLog(
+    log,
+    (reason) => `${inner.kind} session store lost (${reason}); session routes answer 503 until it answers`,
+    `${inner.kind} session store is back`,
+  );
 
   const markLost = (reason: string): void => {
-    if (lost || closed) return;
-    lost = true;
-    log.warn(`${inner.kind} session store lost (${reason}); session routes answer 503 until it answers`);
-    scheduleProbe();
+    if (!closed && outage.failed(reason)) scheduleProbe();
   };
   const markBack = (): void => {
-    if (!lost) return;
-    lost = false;
-    clearTimeout(probe);
-    log.info(`${inner.kind} session store is back`);
+    if (outage.answered()) clearTimeout(probe);
   };
   function scheduleProbe(): void {
     probe = setTimeout(() => {
       void ping(deadlineMs).then(() => {
-        if (lost && !closed) scheduleProbe();
+        if (outage.lost && !closed) scheduleProbe();
       });
     }, probeEveryMs);
     probe.unref();
@@ -120,7 +118,7 @@ export function withDeadline(
     index,
     isReady() {
       if (!inner.isReady()) markLost('not connected');
-      return !lost;
+      return !outage.lost;
     },
     // Counting runs off the request path (specs, benches, store figures) and may walk a
     // whole store (Memcached's LRU crawler): bounded too, but not by a request's deadline,
