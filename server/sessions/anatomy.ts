@@ -7,8 +7,7 @@ import type { CookieAnatomy, CookiePart } from './port.ts';
  */
 const shownCharacters = 8;
 
-function part(name: string, text: string, readable: boolean): CookiePart {
-  const whole = readable || text.length <= shownCharacters;
+function part(name: string, text: string, whole: boolean): CookiePart {
   return {
     name,
     bytes: Buffer.byteLength(text, 'utf8'),

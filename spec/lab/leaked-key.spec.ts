@@ -50,6 +50,12 @@ forEachStore('the leaked-key lab', (store) => {
     } else {
       expect(decodeURIComponent(cookie)).to.match(new RegExp(`^s:${res.body.sid}\\.`));
     }
+    // As people paste it: the value devtools shows, or a pair from a Cookie or Set-Cookie
+    // line, with the spaces a copy picks up.
+    for (const pasted of [cookie, ` ${cookie} `, `  session=${cookie} ; Path=/; HttpOnly`]) {
+      const again = await post('/api/lab/key/decode', { cookie: pasted });
+      expect(again.body, JSON.stringify(pasted)).to.include({ opened: true });
+    }
     expect((await post('/api/lab/key/decode', { cookie: 'not-a-cookie' })).body).to.deep.equal({
       opened: false,
     });

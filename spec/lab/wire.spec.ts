@@ -118,15 +118,25 @@ forEachStore('the silent-drop note and the cookie’s anatomy', (store) => {
       });
       expect(parts.duration).to.include({ shown: duration, whole: true });
       expect(Number(createdAt)).to.equal(lab.clock.ms);
-      expect(parts.iv).to.include({ bytes: 22, whole: false });
-      expect(parts.hmac).to.include({ bytes: 43, whole: false });
+      const [iv, ciphertext, , , hmac] = cookie.split('.');
+      expect(parts.iv).to.deep.equal({ name: 'iv', bytes: 22, shown: `${iv!.slice(0, 8)}…`, whole: false });
+      expect(parts.ciphertext).to.include({ bytes: ciphertext!.length, shown: `${ciphertext!.slice(0, 8)}…` });
+      expect(parts.hmac).to.deep.equal({ name: 'hmac', bytes: 43, shown: `${hmac!.slice(0, 8)}…`, whole: false });
       expect(anatomy.storeKey).to.equal(null);
       expect(res.body.record).to.equal(null);
     } else {
       expect(anatomy.format).to.equal('signed-id');
       expect(Object.keys(parts)).to.deep.equal(['prefix', 'id', 'signature']);
       const sid = decodeURIComponent(cookie).slice(2).split('.')[0]!;
+      expect(parts.prefix).to.deep.equal({ name: 'prefix', bytes: 2, shown: 's:', whole: true });
       expect(parts.id).to.include({ bytes: sid.length, whole: false, shown: `${sid.slice(0, 8)}…` });
+      const signature = decodeURIComponent(cookie).slice(`s:${sid}.`.length);
+      expect(parts.signature).to.deep.equal({
+        name: 'signature',
+        bytes: signature.length,
+        shown: `${signature.slice(0, 8)}…`,
+        whole: false,
+      });
       expect(anatomy.storeKey)
         .to.include(`${sid.slice(0, 8)}…`)
         .and.not.include(sid);
@@ -134,4 +144,16 @@ forEachStore('the silent-drop note and the cookie’s anatomy', (store) => {
       expect(res.body.record.cookie).to.include({ httpOnly: true, path: '/' });
     }
   });
+
+  if (inCookie) {
+    it('shows createdAt and duration whole, however long: they are readable by anyone anyway', async () => {
+      await removeTestApp(lab);
+      // 100,000 s: a duration of 9 digits, one more than the shortened parts show.
+      lab = await testApp({ ...store.env(), SESSION_TTL_SECONDS: '100000', SESSION_IDLE_SECONDS: '100000' });
+      const cookie = await loginAs(lab);
+      const res = await withCookie(lab, cookie).get('/api/session');
+      const duration = res.body.cookie.parts.find((part: { name: string }) => part.name === 'duration');
+      expect(duration).to.deep.equal({ name: 'duration', bytes: 9, shown: '100000000', whole: true });
+    });
+  }
 });
