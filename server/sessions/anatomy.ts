@@ -22,7 +22,14 @@ function part(name: string, text: string, whole: boolean): CookiePart {
  * changed, nothing stops them being read); the rest is base64url.
  */
 export function sealedAnatomy(name: string, value: string): CookieAnatomy {
-  const [iv = '', ciphertext = '', createdAt = '', duration = '', hmac = ''] = value.split('.');
+  // Only a cookie that opened is shown, and it has all five parts.
+  const [iv, ciphertext, createdAt, duration, hmac] = value.split('.') as [
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   return {
     name,
     format: 'sealed',

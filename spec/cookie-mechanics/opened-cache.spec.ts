@@ -100,11 +100,28 @@ describe('cookie store: the memory of opened cookies', () => {
     expect(cache.open(values[0]!)?.payload.userId, 'evicted long ago, opened again').to.equal('user-0');
   });
 
-  it('holds at most its number of bytes when cookies carry long notes', () => {
-    const cache = cacheOpenedCookies(codec, { entries: 1_000, bytes: 100_000 });
-    for (let n = 0; n < 100; n++) cache.open(seal(payload(n, 'x'.repeat(2_000))));
-    // Each entry weighs over 8 KB (the value and the note, 2 bytes a character).
-    expect(cache.cached).to.be.within(1, 12);
+  it('opens a cookie once: the next request with it skips the decryption', () => {
+    let opened = 0;
+    const counted = { seal: codec.seal, open: (value: string) => (opened++, codec.open(value)) };
+    const cache = cacheOpenedCookies(counted, { entries: 5, bytes: 1_000_000 });
+    const value = seal(payload(1));
+    for (let n = 0; n < 3; n++) expect(cache.open(value)?.payload.username).to.equal('user1');
+    expect(opened).to.equal(1);
+  });
+
+  it('holds at most its number of bytes: an entry weighs 2 bytes a character of value and note, plus 256', () => {
+    // Same-length names, so every value has the same length.
+    const values = Array.from({ length: 10 }, (_, n) => seal(payload(10 + n)));
+    const weight = 2 * values[0]!.length + 256;
+    expect(values.every((value) => value.length === values[0]!.length)).to.equal(true);
+    const cache = cacheOpenedCookies(codec, { entries: 1_000, bytes: 3 * weight });
+    for (const value of values) cache.open(value);
+    expect(cache.cached).to.equal(3);
+
+    const withNotes = cacheOpenedCookies(codec, { entries: 1_000, bytes: 100_000 });
+    const noted = Array.from({ length: 90 }, (_, n) => seal(payload(10 + n, 'x'.repeat(2_000))));
+    for (const value of noted) withNotes.open(value);
+    expect(withNotes.cached).to.equal(Math.floor(100_000 / (2 * (noted[0]!.length + 2_000) + 256)));
   });
 
   it('never remembers a value that did not open', () => {

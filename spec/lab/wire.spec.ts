@@ -120,8 +120,16 @@ forEachStore('the silent-drop note and the cookie’s anatomy', (store) => {
       expect(Number(createdAt)).to.equal(lab.clock.ms);
       const [iv, ciphertext, , , hmac] = cookie.split('.');
       expect(parts.iv).to.deep.equal({ name: 'iv', bytes: 22, shown: `${iv!.slice(0, 8)}…`, whole: false });
-      expect(parts.ciphertext).to.include({ bytes: ciphertext!.length, shown: `${ciphertext!.slice(0, 8)}…` });
-      expect(parts.hmac).to.deep.equal({ name: 'hmac', bytes: 43, shown: `${hmac!.slice(0, 8)}…`, whole: false });
+      expect(parts.ciphertext).to.include({
+        bytes: ciphertext!.length,
+        shown: `${ciphertext!.slice(0, 8)}…`,
+      });
+      expect(parts.hmac).to.deep.equal({
+        name: 'hmac',
+        bytes: 43,
+        shown: `${hmac!.slice(0, 8)}…`,
+        whole: false,
+      });
       expect(anatomy.storeKey).to.equal(null);
       expect(res.body.record).to.equal(null);
     } else {
