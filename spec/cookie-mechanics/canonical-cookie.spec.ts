@@ -5,6 +5,7 @@ import { cacheOpenedCookies } from '../../server/sessions/cookie/opened-cache.ts
 import {
   loginAs,
   removeTestApp,
+  request,
   testApp,
   type TestApp,
   testSecret,
@@ -89,6 +90,20 @@ describe('cookie store: one session, one cookie string', () => {
         expect(res, name).to.have.status(401);
         expect(res.body.reason, name).to.equal('invalid');
       }
+      // Only refusals are logged, each with its reason: an accepted cookie adds no line.
+      expect(lab.logs.filter((line) => line.includes('session cookie rejected'))).to.deep.equal(
+        Object.keys(cookieSpellings(value)).map(() => 'debug session cookie rejected: invalid'),
+      );
+    });
+
+    it('treats an empty cookie as no cookie at all: 401 with no reason to give', async () => {
+      const res = await withCookie(lab, '').get('/api/session');
+      expect(res).to.have.status(401);
+      expect(res.body).to.deep.equal(
+        (await request.execute(lab.app).get('/api/session')).body,
+        'the same answer as without a Cookie header',
+      );
+      expect(res.body).not.to.have.property('reason');
     });
   });
 });

@@ -35,8 +35,11 @@ forEachStore('what the cookie carries', (store) => {
 
       if (inCookie) {
         expect(bytes).to.be.within(200, 600);
+        // The server keeps nothing: there is not even a count of sessions to give.
+        expect(await lab.deps.store.storedSessions()).to.equal(null);
         return;
       }
+      expect(await lab.deps.store.storedSessions(), 'one record, for this login').to.equal(1);
       expect(bytes).to.be.within(140, 200);
       // `s:` + 24 random bytes (base64url) + `.` + HMAC-SHA256 of it (base64): nothing else.
       const [, id, mac] =

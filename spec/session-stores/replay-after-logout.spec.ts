@@ -65,8 +65,9 @@ forEveryStore('replay after logout', (store) => {
     });
   }
 
-  it('calls a value that was never one of our cookies invalid', async () => {
+  it('calls a value that was never one of our cookies invalid, an empty one too', async () => {
     expect(await replay('nonsense')).to.deep.equal({ accepted: false, reason: 'invalid' });
+    expect(await replay('')).to.deep.equal({ accepted: false, reason: 'invalid' });
     const copied = await loginAs(lab);
     expect(await replay(copied.slice(0, -3) + 'xyz')).to.deep.equal({ accepted: false, reason: 'invalid' });
   });

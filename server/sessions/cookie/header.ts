@@ -56,11 +56,11 @@ export function pastedCookieValue(text: string): string {
   return text.trim().replace(pastedName, '').split(';')[0]!.trim();
 }
 
-/** Sets this response's session cookie, replacing one set earlier in the same request. */
-export function putSetCookie(res: Response, name: string, header: string): void {
-  const previous = res.getHeader('Set-Cookie');
-  const others = (Array.isArray(previous) ? previous : previous ? [String(previous)] : []).filter(
-    (line) => !line.startsWith(name + '='),
-  );
-  res.setHeader('Set-Cookie', [...others, header]);
+/**
+ * Sets this response's session cookie, replacing one set earlier in the same request (a
+ * login after the middleware re-sealed). The session cookie is the only cookie this app
+ * sets, so replacing the header replaces exactly that line.
+ */
+export function putSetCookie(res: Response, header: string): void {
+  res.setHeader('Set-Cookie', header);
 }

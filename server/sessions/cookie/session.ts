@@ -52,7 +52,7 @@ export class CookieSession implements SessionPort {
 
   async end(): Promise<SessionEnding> {
     this.#held = null;
-    putSetCookie(this.res, this.options.flags.name, clearedCookie(this.options.flags));
+    putSetCookie(this.res, clearedCookie(this.options.flags));
     return 'cookie_cleared';
   }
 
@@ -103,7 +103,7 @@ export class CookieSession implements SessionPort {
     if (!overBudget) checkBudget(this.res, header);
     const keyIndex = this.#held?.payload === payload ? this.#held.keyIndex : 0;
     this.#held = { payload, sealedAt, keyIndex, value };
-    putSetCookie(this.res, flags.name, header);
+    putSetCookie(this.res, header);
   }
 
   #deadlines(payload: CookiePayload, sealedAt: number) {

@@ -70,7 +70,8 @@ export class ServerSideSession implements SessionPort {
     this.#rejection = null;
     // A logout earlier in this request (a password change ends all, then starts anew) put
     // a clearing cookie here; express-session adds the new id's line when headers go out.
-    withoutSessionCookie(this.res, this.options.flags.name);
+    // The session cookie is the only cookie this app sets.
+    this.res.removeHeader('Set-Cookie');
   }
 
   async end(): Promise<SessionEnding> {
@@ -81,7 +82,7 @@ export class ServerSideSession implements SessionPort {
       if (data) await this.options.backing.index.remove(data.userId, sid);
     });
     // express-session never clears the cookie itself; the id it holds is already dead.
-    putSetCookie(this.res, this.options.flags.name, clearedCookie(this.options.flags));
+    putSetCookie(this.res, clearedCookie(this.options.flags));
     // Without a record there was nothing to delete: clearing the cookie is all that happened.
     return data ? 'record_deleted' : 'cookie_cleared';
   }
@@ -140,13 +141,4 @@ export class ServerSideSession implements SessionPort {
       throw storeUnavailable(this.options.backing.kind);
     }
   }
-}
-
-function withoutSessionCookie(res: Response, name: string): void {
-  const lines = res.getHeader('Set-Cookie');
-  if (!Array.isArray(lines)) return;
-  res.setHeader(
-    'Set-Cookie',
-    lines.filter((line) => !line.startsWith(name + '=')),
-  );
 }
