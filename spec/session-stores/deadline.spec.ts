@@ -21,12 +21,12 @@ class HeldStore extends Store {
   }
 }
 
-function heldBacking(store: HeldStore, answers: { ping: boolean }): Backing {
+function heldBacking(store: HeldStore, answers: { ping: boolean; ready?: boolean }): Backing {
   return {
     kind: 'memory',
     store,
     index: { add: () => new Promise(() => {}), remove: async () => {}, endAll: async () => 0 },
-    isReady: () => true,
+    isReady: () => answers.ready ?? true,
     recordKey: (sid) => `held:${sid}`,
     count: () => new Promise(() => {}),
     ping: async () => answers.ping,
@@ -91,6 +91,84 @@ describe('the store deadline', () => {
       );
     expect(await outcome(backing.index.add('user', 'sid', 60))).to.equal('refused');
     expect(await outcome(backing.count())).to.equal('refused');
+    await backing.close();
+  });
+
+  it('names the call that found the outage in its one log line', async () => {
+    const never = () => new Promise<never>(() => {});
+    const calls: Record<string, (backing: Backing) => Promise<unknown>> = {
+      get: (backing) => new Promise((resolve) => backing.store.get('sid', resolve)),
+      set: (backing) => new Promise((resolve) => backing.store.set('sid', {} as SessionData, resolve)),
+      destroy: (backing) => new Promise((resolve) => backing.store.destroy('sid', resolve)),
+      'index add': (backing) => backing.index.add('user', 'sid', 60).catch(() => {}),
+      'index remove': (backing) => backing.index.remove('user', 'sid').catch(() => {}),
+      'index endAll': (backing) => backing.index.endAll('user').catch(() => {}),
+    };
+    for (const [what, call] of Object.entries(calls)) {
+      const logs: string[] = [];
+      const stalled = {
+        ...heldBacking(new HeldStore(), { ping: false }),
+        index: { add: never, remove: never, endAll: never },
+      };
+      const backing = withDeadline(
+        stalled,
+        createLogger('debug', (l) => logs.push(l)),
+        deadlineMs,
+      );
+      await call(backing);
+      expect(logs, what).to.deep.equal([
+        `warn  memory session store lost (${what}: no answer within ${deadlineMs} ms); session routes answer 503 until it answers`,
+      ]);
+      await backing.close();
+    }
+  });
+
+  it('names a failed ping, bounded by the store deadline, and a client that is not connected', async () => {
+    const logs: string[] = [];
+    const answers = { ping: false, ready: true };
+    const backing = withDeadline(
+      heldBacking(new HeldStore(), answers),
+      createLogger('debug', (l) => logs.push(l)),
+      deadlineMs,
+    );
+    // /healthz asks with a longer timeout of its own; the store deadline is the ceiling.
+    expect(await backing.ping(1_000)).to.equal(false);
+    expect(backing.isReady(), 'a failed ping is an outage').to.equal(false);
+    expect(logs).to.deep.equal([
+      `warn  memory session store lost (no answer to a ping within ${deadlineMs} ms); session routes answer 503 until it answers`,
+    ]);
+    await backing.close();
+
+    const notConnected: string[] = [];
+    const idle = withDeadline(
+      heldBacking(new HeldStore(), { ping: false, ready: false }),
+      createLogger('debug', (l) => notConnected.push(l)),
+      deadlineMs,
+    );
+    expect(idle.isReady()).to.equal(false);
+    expect(notConnected).to.deep.equal([
+      'warn  memory session store lost (not connected); session routes answer 503 until it answers',
+    ]);
+    await idle.close();
+  });
+
+  it('keeps probing while the store stays lost, and is back at the first ping that answers', async function () {
+    this.timeout(10_000);
+    const logs: string[] = [];
+    const answers = { ping: false };
+    const backing = withDeadline(
+      heldBacking(new HeldStore(), answers),
+      createLogger('debug', (l) => logs.push(l)),
+      deadlineMs,
+    );
+    backing.store.get('sid', () => {});
+    // Past the first probe (500 ms after the outage), which finds the store still lost.
+    await sleep(800);
+    expect(backing.isReady()).to.equal(false);
+    answers.ping = true;
+    for (let tries = 0; !backing.isReady() && tries < 40; tries++) await sleep(100);
+    expect(backing.isReady(), 'a later probe found it').to.equal(true);
+    expect(logs.filter((line) => line.includes('session store is back'))).to.have.length(1);
     await backing.close();
   });
 

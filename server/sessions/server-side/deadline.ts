@@ -88,6 +88,9 @@ export function withDeadline(
   };
 
   const store = inner.store;
+  // No touch: express-session would call it on every request that changed nothing, and
+  // the adapter rewrites the record (its expiry included) once a quarter of the idle
+  // window instead (session.ts), so there is nothing for a touch to renew.
   class BoundedStore extends Store {
     get(sid: string, callback: Callback<SessionData | null>): void {
       relay('get', (done) => store.get(sid, done), callback);
@@ -97,10 +100,6 @@ export function withDeadline(
     }
     destroy(sid: string, callback?: Callback<void>): void {
       relay('destroy', (done) => store.destroy(sid, done), callback);
-    }
-    override touch(sid: string, session: SessionData, callback?: Callback<void>): void {
-      if (!store.touch) return callback?.();
-      relay('touch', (done) => store.touch!(sid, session, done), callback);
     }
   }
 
