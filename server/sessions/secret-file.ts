@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
@@ -45,12 +45,18 @@ export async function loadSessionSecrets(config: Config, log: Logger): Promise<s
   const file = devSecretFile(config);
   const secret = randomBytes(generatedSecretBytes).toString('base64url');
   await mkdir(path.dirname(file), { recursive: true });
+  // Written whole under a name of its own, then linked into place: link() fails if the
+  // file exists, and another process never sees it half written.
+  const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  await writeFile(draft, secret + '\n', { mode: 0o600 });
   try {
-    await writeFile(file, secret + '\n', { mode: 0o600, flag: 'wx' });
+    await link(draft, file);
   } catch (error) {
-    // Another process started at the same moment and wrote its key first: use that one.
+    // Another process started at the same moment and kept its key first: use that one.
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return (await readSessionSecrets(config))!;
     throw error;
+  } finally {
+    await rm(draft, { force: true });
   }
   log.info(`generated a development session secret in ${file} (set SESSION_SECRET in production)`);
   return [secret];

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -29,6 +29,31 @@ describe('the development key file', () => {
     expect((await stat(path.join(dir, 'b.json.session-secret'))).mode & 0o777).to.equal(0o600);
     // Started again, each finds its own.
     expect(await loadSessionSecrets(b, quiet)).to.deep.equal([keyB]);
+  });
+
+  it('is generated once, with one log line naming its file, by two servers starting together', async () => {
+    const config = configFor('a.json');
+    const logs: string[] = [];
+    const log = createLogger('info', (line) => logs.push(line));
+    const [first, second] = await Promise.all([
+      loadSessionSecrets(config, log),
+      loadSessionSecrets(config, log),
+    ]);
+    expect(first, 'the one that lost the race uses the winner’s key').to.deep.equal(second);
+    expect(first![0]).to.match(/^[\w-]{64}$/);
+    expect(logs).to.deep.equal([
+      `info  generated a development session secret in ${devSecretFile(config)} (set SESSION_SECRET in production)`,
+    ]);
+  });
+
+  it('stops start-up when the key file cannot be read, rather than making a new key', async () => {
+    const config = configFor('a.json');
+    await mkdir(devSecretFile(config));
+    const error = await loadSessionSecrets(config, quiet).then(
+      () => undefined,
+      (failed: unknown) => failed,
+    );
+    expect(error).to.have.property('code', 'EISDIR');
   });
 
   it('never picks up a key kept for the folder', async () => {
