@@ -42,6 +42,29 @@ describe('the session in Memcached', function () {
     expect(record).to.have.keys('cookie', 'userId', 'username', 'version', 'issuedAt', 'lastSeenAt');
   });
 
+  it('expires the record with the session, relative up to 30 days and as a Unix time beyond (Memcached’s rule)', async () => {
+    const sidOf = (cookie: string) => /^s:([^.]+)\./.exec(decodeURIComponent(cookie))![1]!;
+    // The default idle window, 1,800 s, ends first.
+    const short = await loginAs(lab!);
+    expect(await memcached!.secondsLeft(`${namespace}:sess:${sidOf(short)}`)).to.be.within(1_799, 1_800);
+
+    await removeTestApp(lab!);
+    const days40 = String(40 * 24 * 60 * 60);
+    lab = await testApp({
+      SESSION_STORE: 'memcached',
+      MEMCACHED_SERVERS: memcached!.servers,
+      SESSION_NAMESPACE: namespace,
+      SESSION_TTL_SECONDS: days40,
+      SESSION_IDLE_SECONDS: days40,
+    });
+    const long = await loginAs(lab);
+    // A Unix time in whole seconds, read against Memcached's own second clock: ±1 s.
+    expect(await memcached!.secondsLeft(`${namespace}:sess:${sidOf(long)}`)).to.be.within(
+      Number(days40) - 1,
+      Number(days40) + 1,
+    );
+  });
+
   it("counts one namespace's keys with the LRU crawler, even four counts at once (it answers BUSY to all but one)", async () => {
     const client = memcachedClient(memcached!.servers);
     for (let i = 0; i < 5_000; i += 500) {

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createConnection } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import memjs from 'memjs';
 import { statsOfAll } from '../../server/sessions/server-side/memcached.ts';
@@ -18,6 +19,8 @@ export interface OwnMemcached {
   servers: string;
   /** One figure of `stats`, as a number. */
   stat(name: string): Promise<number>;
+  /** The seconds an item has left (`mg <key> t`: memjs has no meta commands); -1 is "never expires". */
+  secondsLeft(key: string): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -51,10 +54,20 @@ export async function startOwnMemcached(port: number, memoryMb = 64): Promise<Ow
       await sleep(50);
     }
   }
+  const secondsLeft = async (key: string) => {
+    const socket = createConnection(port, '127.0.0.1');
+    socket.write(`mg ${key} t\r\n`);
+    const [answer] = (await once(socket, 'data')) as [Buffer];
+    socket.destroy();
+    const ttl = /^HD t(-?\d+)\r\n$/.exec(answer.toString('latin1'));
+    if (!ttl) throw new Error(`mg ${key} t answered ${JSON.stringify(answer.toString('latin1'))}`);
+    return Number(ttl[1]);
+  };
   return {
     child,
     servers,
     stat,
+    secondsLeft,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGKILL');
