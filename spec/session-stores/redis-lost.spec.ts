@@ -42,9 +42,18 @@ describe('losing Redis while the app runs', function () {
       400,
     );
     expect(lab!.logs.filter((line) => line.includes('redis session store lost'))).to.have.length(1);
+    // Why, at debug level: once, however many reconnection attempts fail meanwhile.
+    const debugLines = (text: string) => lab!.logs.filter((line) => line.includes(text));
+    expect(debugLines('redis session store connection lost')).to.have.length(1);
+    expect(debugLines('redis session store connection lost')[0]).to.match(
+      new RegExp(`^debug redis session store connection lost \\(${redis.url}: \\S`),
+    );
 
     await redis.start();
     expect(await healthBecomes(lab!, 200)).to.have.status(200);
+    expect(debugLines('redis session store reconnected')).to.deep.equal([
+      `debug redis session store reconnected (${redis.url})`,
+    ]);
     // This Redis kept nothing on disk, so the old session went with it: log in again.
     expect(await withCookie(lab!, cookie).get('/api/me')).to.have.status(401);
     const again = await loginAs(lab!);
