@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import clientSessions from 'client-sessions';
+import signature from 'cookie-signature';
 import { createCookieCodec, type CookiePayload } from '../../server/sessions/cookie/codec.ts';
 import { cacheOpenedCookies } from '../../server/sessions/cookie/opened-cache.ts';
 import {
@@ -122,6 +123,10 @@ describe('server-side stores: one session, one id cookie string', () => {
       'an escaped s': `%73%3A${rest}`,
       'a lower-case escape': `s%3a${rest}`,
       'an escaped dot': `s%3A${rest.replace('.', '%2E')}`,
+      // Not other spellings, but near misses the same reader must refuse as well.
+      'another prefix': `x%3A${rest}`,
+      'a broken escape': `s%3A${rest}%E0%A4%A`,
+      'an empty id, well signed': encodeURIComponent(`s:${signature.sign('', testSecret)}`),
     };
     const get = (url: string, cookie: string) => withCookie(lab, cookie).get(url);
     expect(await get('/api/session', value)).to.have.status(200);
@@ -131,5 +136,11 @@ describe('server-side stores: one session, one id cookie string', () => {
       expect(res.body.reason, name).to.equal('invalid');
       expect(await get('/api/me', spelling), name).to.have.status(401);
     }
+  });
+
+  it('treats an empty cookie as no cookie at all: 401 with no reason to give', async () => {
+    const res = await withCookie(lab, '').get('/api/session');
+    expect(res).to.have.status(401);
+    expect(res.body).not.to.have.property('reason');
   });
 });

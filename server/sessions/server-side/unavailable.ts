@@ -18,7 +18,6 @@ export class UnavailableSession implements SessionPort {
   start = async (): Promise<never> => this.#refuse();
   end = async (): Promise<never> => this.#refuse();
   endAll = async (): Promise<never> => this.#refuse();
-  notes = (): never => this.#refuse();
   setNotes = async (): Promise<never> => this.#refuse();
   report = (): never => this.#refuse();
 }
