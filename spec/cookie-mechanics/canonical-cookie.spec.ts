@@ -136,6 +136,10 @@ describe('server-side stores: one session, one id cookie string', () => {
       expect(res.body.reason, name).to.equal('invalid');
       expect(await get('/api/me', spelling), name).to.have.status(401);
     }
+    // Each refusal logged with its reason (two requests per spelling); the accepted one not.
+    expect(lab.logs.filter((line) => line.includes('session cookie rejected'))).to.deep.equal(
+      Object.keys(spellings).flatMap(() => Array(2).fill('debug session cookie rejected: invalid')),
+    );
   });
 
   it('treats an empty cookie as no cookie at all: 401 with no reason to give', async () => {

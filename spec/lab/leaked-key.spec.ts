@@ -29,6 +29,10 @@ forEachStore('the leaked-key lab', (store) => {
       } else {
         expect(res).to.have.status(401);
         expect(res.body).not.to.have.property('reason');
+        // Well signed (the key opens it), and still nobody's: no record has that id.
+        const decoded = await post('/api/lab/key/decode', { cookie: forged.body.value });
+        expect(decoded.body).to.include({ opened: true, format: 'signed-id', keyIndex: 0 });
+        expect(decoded.body.sid).to.match(/^[\w-]{32}$/);
       }
     },
   );

@@ -89,6 +89,8 @@ export async function expectSessionStoreDown(lab: TestApp, cookie: string): Prom
     expect(res).to.have.header('Retry-After');
   }
   expect((await request.execute(lab.app).post('/api/login').send(alice)).status).to.equal(503);
+  const replay = await request.execute(lab.app).post('/api/lab/replay').send({ cookie });
+  expect(replay, 'the replay lab asks the store too').to.have.status(503);
   const bob = await request
     .execute(lab.app)
     .post('/api/register')

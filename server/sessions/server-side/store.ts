@@ -119,7 +119,6 @@ export function createServerSideStore(options: ServerSideOptions): SessionStore 
     async replay(cookieValue) {
       const signed = readSignedId(cookieValue, secrets);
       if (signed.state !== 'valid') return { accepted: false, reason: 'invalid' };
-      if (!backing.isReady()) throw storeUnavailable(backing.kind);
       const data = await load(backing.store, signed.sid).catch((error: unknown) => {
         log.debug(`${backing.kind} session store failed: ${reasonOf(error)}`);
         throw storeUnavailable(backing.kind);
