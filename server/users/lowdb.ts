@@ -70,10 +70,6 @@ export class LowdbUserRepository implements UserRepository {
       .map(({ user }) => user);
   }
 
-  async reachable(): Promise<boolean> {
-    return true;
-  }
-
   close(): Promise<void> {
     return this.#release();
   }

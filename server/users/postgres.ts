@@ -330,15 +330,6 @@ export class PostgresUserRepository implements UserRepository {
     );
   }
 
-  async reachable(): Promise<boolean> {
-    try {
-      await within(userQueryDeadlineMs, this.#pool.query('SELECT 1'));
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
   async close(): Promise<void> {
     this.#listener.close();
     // A stalled connection would hold end() open for ever.

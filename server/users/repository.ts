@@ -30,8 +30,6 @@ export interface UserRepository {
   /** A new hash and a bumped session version, in one change. */
   changePassword(id: string, passwordHash: string): Promise<User | undefined>;
   delete(id: string): Promise<boolean>;
-  /** Whether the store answers now (/healthz). */
-  reachable(): Promise<boolean>;
   /** Releases what the store holds: the file lock, the connections. */
   close(): Promise<void>;
 }

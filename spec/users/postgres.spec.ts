@@ -133,6 +133,35 @@ describe('the users table', function () {
     ]);
     expect(indexes.map((index) => index.indexdef).join('\n')).to.match(/UNIQUE INDEX .* \(username_key\)/);
   });
+
+  // What `npm run users -- import` does for each user, in the spec process (import.spec.ts
+  // runs the command itself).
+  it('imports a user once: the same id, or the same name in another case, is skipped', async () => {
+    const users = await PostgresUserRepository.open({
+      url: specDatabaseUrl,
+      namespace,
+      log: createLogger('silent'),
+      now: Date.now,
+    });
+    try {
+      const bob = {
+        id: 'a1b2c3d4-0000-4000-8000-00000000000b',
+        username: 'Bob',
+        passwordHash: '$2b$04$' + 'x'.repeat(53),
+        createdAt: '2026-01-03T03:04:05.678Z',
+        sessionVersion: 2,
+      };
+      expect(await users.import(bob)).to.equal('copied');
+      expect(await users.import(bob), 'the same id').to.equal('skipped');
+      expect(
+        await users.import({ ...bob, id: 'a1b2c3d4-0000-4000-8000-00000000000c', username: 'BOB' }),
+        'the same name',
+      ).to.equal('skipped');
+      expect(await users.findByUsername('bob')).to.deep.include({ id: bob.id, sessionVersion: 2 });
+    } finally {
+      await users.close();
+    }
+  });
 });
 
 describe('users in PostgreSQL that stalls while the app runs', function () {
