@@ -1,8 +1,10 @@
 import { expect } from 'chai';
 import { forEachStore } from '../support/stores.ts';
 import {
+  alice,
   loginAs,
   removeTestApp,
+  request,
   setCookieFor,
   testApp,
   type TestApp,
@@ -11,6 +13,10 @@ import {
 
 const idleMs = 600_000;
 const ttlMs = 3_600_000;
+
+/** A Set-Cookie line's Expires, in ms; an HTTP date has whole seconds. */
+const expiresOf = (line: string) => Date.parse(/; Expires=([^;]+)/i.exec(line)![1]!);
+const whole = (ms: number) => Math.floor(ms / 1000) * 1000;
 
 // Every deadline at the millisecond it falls, and the millisecond before: a comparison
 // turned from >= into >, or a quarter into an eighth, moves one of these answers.
@@ -30,6 +36,10 @@ forEachStore('session deadlines, to the millisecond', (store) => {
 
   it('re-sends the cookie from a quarter of the idle window on, not a millisecond earlier', async () => {
     const value = await loginAs(lab);
+    if (store.kind === 'cookie') {
+      const login = await request.execute(lab.app).post('/api/login').send(alice);
+      expect(expiresOf(setCookieFor(login)!), 'the idle deadline, first').to.equal(whole(loginAt + idleMs));
+    }
     const before = await at(idleMs / 4 - 1, value);
     expect(before).to.have.status(200);
     expect(setCookieFor(before), '1 ms before the quarter').to.equal(undefined);
@@ -50,12 +60,20 @@ forEachStore('session deadlines, to the millisecond', (store) => {
 
   it('ends a session at its absolute deadline exactly, however active, not a millisecond earlier', async () => {
     let value = await loginAs(lab);
+    let lastLine: string | undefined;
     // Active all along: a request every quarter of the idle window keeps the idle deadline away.
     for (let elapsed = idleMs / 4; elapsed < ttlMs; elapsed += idleMs / 4) {
       const res = await at(elapsed, value);
       expect(res, `after ${elapsed} ms`).to.have.status(200);
       const line = setCookieFor(res);
       if (line) value = line.slice(line.indexOf('=') + 1, line.indexOf(';'));
+      lastLine = line ?? lastLine;
+    }
+    if (store.kind === 'cookie') {
+      // The last cookie sent, 150 s before the end: its Expires is the absolute deadline,
+      // which comes before the idle one. (A server-side store's Expires is express-session's,
+      // counted from the real clock, not this spec's.)
+      expect(expiresOf(lastLine!)).to.equal(whole(loginAt + ttlMs));
     }
     expect(await at(ttlMs - 1, value)).to.have.status(200);
     const expired = await at(ttlMs, value);
