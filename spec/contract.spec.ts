@@ -23,6 +23,10 @@ forEveryStore('bad input gets a clear JSON error, never a 500', (store) => {
       .and.not.match(/at .*\.ts:\d+/);
   }
 
+  it('answers a route that needs a session, asked without one, with 401 not_authenticated', async () => {
+    expectError(await request.execute(lab.app).get('/api/me'), 401, 'not_authenticated');
+  });
+
   it('answers malformed JSON with 400 invalid_json', async () => {
     const res = await post('/api/login')
       .set('Content-Type', 'application/json')

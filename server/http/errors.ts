@@ -26,7 +26,8 @@ export const notFound: RequestHandler = (req, _res, next) => {
 
 interface BodyParserError {
   type?: string;
-  status?: number;
+  /** http-errors' flag: true on a 4xx, the client's mistake. */
+  expose?: boolean;
 }
 
 // body-parser tags its errors with a `type`; each is the client's mistake, not ours.
@@ -39,14 +40,11 @@ function fromBodyParser(error: BodyParserError): HttpError | undefined {
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new HttpError(415, 'unsupported_encoding', 'Send the body as UTF-8 JSON.');
-    case 'request.aborted':
-    case 'request.size.invalid':
-    case 'stream.encoding.set':
-      return new HttpError(400, 'bad_request', 'The request body could not be read.');
     default:
-      // Untyped, but still body-parser's 4xx: a body that fails to inflate under its
-      // Content-Encoding (found by the fuzz suite) arrives as a bare 400.
-      return typeof error.status === 'number' && error.status >= 400 && error.status < 500
+      // Any other 4xx of body-parser's (an aborted or short body, or one that fails to
+      // inflate under its Content-Encoding, found by the fuzz suite, which is untyped). A
+      // 5xx of its own, like any error we did not foresee, is ours: internal_error.
+      return error.expose
         ? new HttpError(400, 'bad_request', 'The request body could not be read.')
         : undefined;
   }
