@@ -67,6 +67,9 @@ forEachStore(
       expect(await records()).to.equal(1);
       expect(await post('/api/logout', cookie), 'answered after the delete').to.have.status(200);
       expect(await records()).to.equal(0);
+      if (store.kind === 'redis') {
+        expect(await redisKeys(namespace, 'user:*'), "the user's index forgets the id").to.deep.equal([]);
+      }
     });
 
     const memcached = store.kind === 'memcached';
@@ -94,11 +97,39 @@ forEachStore(
         }
         expect(await records()).to.equal(1);
         expect(await withCookie(lab, bobs).get('/api/me')).to.have.status(200);
+        // Memcached deletes nothing at logout-all but this browser's record (see above).
+        expect(lab.logs.filter((line) => line.includes('logout-all:'))).to.deep.equal([
+          `debug logout-all: ${memcached ? 0 : 3} stored session(s) of one user deleted`,
+        ]);
         if (store.kind === 'redis') {
           expect(await redisKeys(namespace, 'user:*'), "only bob's index is left").to.have.length(1);
         }
       },
     );
+
+    if (store.kind === 'redis') {
+      // A record this app did not write (another app's, in a shared namespace, or an older
+      // version's): no session, whichever field it lacks, never a 500 or a half session.
+      for (const field of ['userId', 'username', 'version', 'issuedAt', 'lastSeenAt']) {
+        it(`calls a record without ${field} an unknown session`, async () => {
+          await start();
+          const cookie = await loginAs(lab);
+          const [key] = await redisKeys(namespace, 'sess:*');
+          const client = createClient({ url: specRedisUrl });
+          await client.connect();
+          try {
+            const record = JSON.parse((await client.get(key!))!) as Record<string, unknown>;
+            delete record[field];
+            await client.set(key!, JSON.stringify(record), { KEEPTTL: true });
+          } finally {
+            client.destroy();
+          }
+          const res = await withCookie(lab, cookie).get('/api/session');
+          expect(res).to.have.status(401);
+          expect(res.body.reason).to.equal('unknown_session');
+        });
+      }
+    }
 
     it('lets the store delete a record whose time ran out, with no request to trigger it', async function () {
       this.timeout(20_000);

@@ -58,9 +58,9 @@ export function redisSetIndex(client: RedisClient, namespace: string, sessionPre
     },
     async endAll(userId) {
       const sids = await client.sMembers(setKey(userId));
-      const removed = sids.length > 0 ? await client.del(sids.map((sid) => sessionPrefix + sid)) : 0;
-      await client.del(setKey(userId));
-      return removed;
+      // The records and the index in one DEL; the count is of the ids the index held.
+      await client.del([...sids.map((sid) => sessionPrefix + sid), setKey(userId)]);
+      return sids.length;
     },
   };
 }
