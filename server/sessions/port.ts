@@ -113,7 +113,10 @@ export interface SessionPort {
   start(user: User): Promise<void>;
   /** Ends this browser's session, and says how. A copy of a cookie-store cookie stays valid: see docs. */
   end(): Promise<SessionEnding>;
-  /** Ends every session of the current user on every device, this one included. */
+  /**
+   * Ends every session of the current user on every device, this one included. Like
+   * setNotes, only asked behind requireUser: there is a session.
+   */
   endAll(): Promise<void>;
   /** Why the cookie this request sent was refused, or null (none sent, or accepted). */
   rejection(): RejectionReason | null;

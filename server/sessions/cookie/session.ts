@@ -57,15 +57,12 @@ export class CookieSession implements SessionPort {
   }
 
   async endAll(): Promise<void> {
-    const payload = this.#held?.payload;
-    if (payload) await this.options.users.bumpSessionVersion(payload.userId);
+    await this.options.users.bumpSessionVersion(this.#held!.payload.userId);
     await this.end();
   }
 
   async setNotes(text: string, { overBudget = false } = {}): Promise<void> {
-    const held = this.#held;
-    if (!held) throw new Error('cookie-lab: setNotes needs a session');
-    const { notes: _previous, ...rest } = held.payload;
+    const { notes: _previous, ...rest } = this.#held!.payload;
     this.write(text ? { ...rest, notes: text } : rest, { overBudget });
   }
 

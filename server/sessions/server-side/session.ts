@@ -88,18 +88,15 @@ export class ServerSideSession implements SessionPort {
   }
 
   async endAll(): Promise<void> {
-    const data = this.#data();
-    if (data) {
-      const ended = await this.#store(() => this.options.backing.index.endAll(data.userId));
-      this.options.log.debug(`logout-all: ${ended} stored session(s) of one user deleted`);
-    }
+    const { userId } = this.#data()!;
+    const ended = await this.#store(() => this.options.backing.index.endAll(userId));
+    this.options.log.debug(`logout-all: ${ended} stored session(s) of one user deleted`);
     await this.end();
   }
 
   // No budget to skip (the lab's overBudget): the cookie carries the id whatever the note.
   async setNotes(text: string): Promise<void> {
-    const data = this.#data();
-    if (!data) throw new Error('cookie-lab: setNotes needs a session');
+    const data = this.#data()!;
     if (text) data.notes = text;
     else delete data.notes;
     // No 4 KB budget: the note lives in the store, the cookie still carries only the id.
