@@ -27,29 +27,26 @@ export interface StoreDeps {
  * The service behind a server-side store; Redis, PostgreSQL and Memcached must answer before
  * start-up goes on. Whichever it is, every call to it is bounded by withDeadline.
  */
-async function createBacking(config: Config, log: Logger, users: UserRepository): Promise<Backing> {
-  return withDeadline(await connectBacking(config, log, users), log);
-}
-
-async function connectBacking(config: Config, log: Logger, users: UserRepository): Promise<Backing> {
+async function createBacking(
+  kind: Exclude<Config['sessionStore'], 'cookie'>,
+  config: Config,
+  log: Logger,
+  users: UserRepository,
+): Promise<Backing> {
   const namespace = config.sessionNamespace;
-  switch (config.sessionStore) {
-    case 'memory':
-      return createMemoryBacking({ pruneSeconds: config.sessionPruneSeconds });
-    case 'redis':
-      return createRedisBacking({ url: config.redisUrl, namespace, log });
-    case 'postgres':
-      return createPostgresBacking({
+  const connect = {
+    memory: () => createMemoryBacking({ pruneSeconds: config.sessionPruneSeconds }),
+    redis: () => createRedisBacking({ url: config.redisUrl, namespace, log }),
+    postgres: () =>
+      createPostgresBacking({
         url: config.databaseUrl,
         namespace,
         pruneSeconds: config.sessionPruneSeconds,
         log,
-      });
-    case 'memcached':
-      return createMemcachedBacking({ servers: config.memcachedServers, namespace, users, log });
-    case 'cookie':
-      throw new Error('cookie-lab: the cookie store has no server-side backing');
-  }
+      }),
+    memcached: () => createMemcachedBacking({ servers: config.memcachedServers, namespace, users, log }),
+  };
+  return withDeadline(await connect[kind](), log);
 }
 
 /** Picks the session store SESSION_STORE names; routes never learn which one it was. */
@@ -73,7 +70,7 @@ export async function createSessionStore({
     });
   }
   // The same cookie name, flags, keys and lifetimes: only where the session lives changes.
-  const backing = await createBacking(config, log, users);
+  const backing = await createBacking(config.sessionStore, config, log, users);
   // Its own copy of the keys: the lab's rotation replaces them in place.
   return createServerSideStore({ backing, secrets: [...secrets], flags, users, log, now, ...lifetimes });
 }

@@ -81,6 +81,12 @@ describe('cookie store: a cookie accepted before is still checked every time', (
   });
 });
 
+describe('cookie store: the codec', () => {
+  it('refuses to exist without a key, rather than seal with none', () => {
+    expect(() => createCookieCodec('session', [])).to.throw('at least one session secret is needed');
+  });
+});
+
 describe('cookie store: the memory of opened cookies', () => {
   const codec = createCookieCodec('session', [testSecret]);
   const payload = (n: number, notes?: string): CookiePayload => ({

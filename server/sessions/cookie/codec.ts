@@ -77,7 +77,7 @@ export function createCookieCodec(cookieName: string, secrets: readonly string[]
         try {
           decoded = clientSessions.util.decode(key, value);
         } catch {
-          decoded = undefined;
+          // Not a value client-sessions can read: left undefined, like one it refuses.
         }
         if (!decoded) continue;
         const payload = cookiePayload.safeParse(decoded.content);

@@ -43,7 +43,7 @@ export function forgeValue(codec: CookieCodec, user: ForgeTarget, now: number, i
  */
 export function cookieLeakedKey(
   options: CookieStoreOptions,
-  remember: (codec: CookieCodec) => CookieCodec = (codec) => codec,
+  remember: (codec: CookieCodec) => CookieCodec,
 ): LeakedKey {
   return {
     name: options.flags.name,

@@ -88,9 +88,9 @@ export function withDeadline(
   };
 
   const store = inner.store;
-  // No touch: express-session would call it on every request that changed nothing, and
-  // the adapter rewrites the record (its expiry included) once a quarter of the idle
-  // window instead (session.ts), so there is nothing for a touch to renew.
+  // No touch, whatever the store offers: express-session would call it on every request
+  // that changed nothing (an EXPIRE or an UPDATE per read), and the adapter rewrites the
+  // record, its expiry included, once a quarter of the idle window instead (session.ts).
   class BoundedStore extends Store {
     get(sid: string, callback: Callback<SessionData | null>): void {
       relay('get', (done) => store.get(sid, done), callback);

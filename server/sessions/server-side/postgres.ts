@@ -62,8 +62,6 @@ export async function createPostgresBacking({
     pool,
     tableName: table,
     pruneSessionInterval: pruneSeconds,
-    // No UPDATE per request; the adapter rewrites the row once a quarter of the idle window.
-    disableTouch: true,
     errorLog: (...args: unknown[]) => log.warn(`postgres session store: ${args.map(reasonOf).join(' ')}`),
   });
   return {

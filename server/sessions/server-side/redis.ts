@@ -63,9 +63,7 @@ export async function createRedisBacking({ url, namespace, log }: RedisBackingOp
   const sessionPrefix = `${namespace}:sess:`;
   return {
     kind: 'redis',
-    // disableTouch: no EXPIRE per request; the adapter rewrites the record (and its TTL)
-    // once a quarter of the idle window instead.
-    store: new RedisStore({ client, prefix: sessionPrefix, disableTouch: true }),
+    store: new RedisStore({ client, prefix: sessionPrefix }),
     index: redisSetIndex(client, namespace, sessionPrefix),
     isReady: () => client.isReady,
     recordKey: (sid) => sessionPrefix + sid,
