@@ -74,6 +74,9 @@ describe('security: hashing turns, so one address cannot starve the others', () 
     expect(refused).to.be.instanceOf(HttpError);
     expect(refused).to.include({ status: 429, code: 'too_many_attempts' });
     expect((refused as HttpError).headers).to.deep.equal({ 'Retry-After': '1' });
+    expect((refused as HttpError).message).to.equal(
+      'Too many password checks at once from your address (3); try again in 1 second.',
+    );
     const other = run('B', 'B1');
     await settle();
     gate.finish('A1');
@@ -86,6 +89,22 @@ describe('security: hashing turns, so one address cannot starve the others', () 
     }
     expect(await Promise.all([...held, other, again])).to.deep.equal(['A1', 'A2', 'A3', 'B1', 'A5']);
     expect(gate.started).not.to.include('A4');
+  });
+
+  it('still counts the hashes an address has running once none of its own are waiting', async () => {
+    turns = createHashTurns(3, 2);
+    const first = [run('A', 'A1'), run('A', 'A2')];
+    await settle();
+    gate.finish('A1');
+    await first[0];
+    // A2 still runs: one more fits the bound of 2, the next does not.
+    const third = run('A', 'A3');
+    const refused = await run('A', 'A4').catch((error: unknown) => error);
+    expect(refused).to.include({ status: 429, code: 'too_many_attempts' });
+    await settle();
+    gate.finish('A2');
+    gate.finish('A3');
+    expect(await Promise.all([first[1], third])).to.deep.equal(['A2', 'A3']);
   });
 
   it('frees the turn when the job fails', async () => {

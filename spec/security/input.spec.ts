@@ -64,7 +64,7 @@ describe('security: hostile input', () => {
       .set('Content-Encoding', 'gzip')
       .send(JSON.stringify(alice));
     expect(res).to.have.status(400);
-    expect(res.body.error).to.equal('bad_request');
+    expect(res.body).to.deep.equal({ error: 'bad_request', message: 'The request body could not be read.' });
   });
 
   describe('cookie headers', () => {

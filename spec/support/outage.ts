@@ -86,7 +86,7 @@ export async function expectSessionStoreDown(lab: TestApp, cookie: string): Prom
     const res = await withCookie(lab, cookie)[method](url);
     expect(res, `${method} ${url}`).to.have.status(503);
     expect(res.body.error).to.equal('session_store_unavailable');
-    expect(res).to.have.header('Retry-After');
+    expect(res).to.have.header('Retry-After', '1');
   }
   expect((await request.execute(lab.app).post('/api/login').send(alice)).status).to.equal(503);
   const replay = await request.execute(lab.app).post('/api/lab/replay').send({ cookie });
