@@ -43,7 +43,7 @@ function dumpOnce(server: string, prefix: string, timeoutMs: number): Promise<st
       text += chunk.toString('latin1');
       if (/^BUSY/m.test(text)) return fail(new CrawlerBusy('lru_crawler busy'));
       if (/^(ERROR|CLIENT_ERROR|SERVER_ERROR)/m.test(text)) {
-        return fail(new Error(`lru_crawler metadump: ${text.trim().split('\n')[0]}`));
+        return fail(new Error(`lru_crawler metadump: ${text.split('\r\n')[0]}`));
       }
       if (!text.endsWith('END\r\n')) return;
       socket.end();
