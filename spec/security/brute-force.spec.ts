@@ -38,7 +38,11 @@ describe('security: brute-force throttling', () => {
     expect(res.body.error).to.equal('too_many_attempts');
     const retryAfter = Number(res.headers['retry-after']);
     expect(retryAfter).to.be.within(1, 3600);
-    expect(res.body.message).to.include(`${retryAfter} seconds`);
+    expect(res.body.retryAfterSeconds).to.equal(retryAfter);
+    expect(res.body.message).to.match(
+      /^Too many (failed logins for this account|failed logins from your address|registrations from your address); /,
+    );
+    expect(res.body.message).to.include(`try again in ${retryAfter} seconds.`);
   }
 
   it('refuses an account with 429 too_many_attempts and Retry-After after 3 failures, from any addresses', async () => {
