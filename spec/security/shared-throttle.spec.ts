@@ -109,6 +109,9 @@ describe('security: a throttle store that stalls fails closed', function () {
           const elapsedMs = Date.now() - started;
           expect(res.status, path).to.equal(503);
           expect(res.body.error, path).to.equal('throttle_store_unavailable');
+          expect(res.body.message, path).to.equal(
+            `The attempt counter (${kind}) is not answering, so logins and registrations are paused. Try again in a moment.`,
+          );
           expect(res.headers['retry-after'], path).to.equal('1');
           expect(elapsedMs, `${path} took ${elapsedMs} ms`).to.be.below(2_500);
         }
@@ -120,6 +123,11 @@ describe('security: a throttle store that stalls fails closed', function () {
           res = await request.execute(lab.app).post('/api/login').send(wrong);
         }
         expect(res, 'counted again once the store answers').to.have.status(401);
+        // Each failed call says so, naming the store and what it means for a client.
+        expect(lab.logs.filter((line) => line.includes('throttle store failed')).length).to.be.above(0);
+        for (const line of lab.logs.filter((each) => each.includes('throttle store failed'))) {
+          expect(line).to.match(new RegExp(`^warn  ${kind} throttle store failed: .+; logins answer 503$`));
+        }
         if (kind === 'postgres') await sql(`DROP TABLE IF EXISTS ${namespace}_throttle`);
       });
     });

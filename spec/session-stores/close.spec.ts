@@ -7,7 +7,7 @@ import { loginAs, removeTestApp, testApp } from '../support/test-app.ts';
 // A stopped app lets go of its store: on a server of this spec's own, the connections it
 // counts before and after are the app's and nobody else's (a rolling restart that leaked
 // one per instance would fill the server's connection limit).
-describe('closing the app closes its session store connections', function () {
+describe('closing the app closes its store connections', function () {
   this.timeout(20_000);
   before(
     skipUnlessAvailable(async () =>
@@ -17,23 +17,28 @@ describe('closing the app closes its session store connections', function () {
     ),
   );
 
-  it('Redis: none left open', async () => {
-    const redis = await new OwnRedis().start();
-    const probe = createClient({ url: redis.url });
-    try {
-      await probe.connect();
-      const clients = async () => Number(/connected_clients:(\d+)/.exec(await probe.info('clients'))![1]);
-      const alone = await clients();
-      const lab = await testApp({ SESSION_STORE: 'redis', REDIS_URL: redis.url });
-      await loginAs(lab);
-      expect(await clients(), 'the app connected').to.be.above(alone);
-      await removeTestApp(lab);
-      expect(await clients()).to.equal(alone);
-    } finally {
-      probe.destroy();
-      await redis.stop();
-    }
-  });
+  for (const [what, env] of [
+    ['Redis sessions', (url: string) => ({ SESSION_STORE: 'redis', REDIS_URL: url })],
+    ['the Redis throttle store', (url: string) => ({ THROTTLE_STORE: 'redis', REDIS_URL: url })],
+  ] as const) {
+    it(`${what}: none left open`, async () => {
+      const redis = await new OwnRedis().start();
+      const probe = createClient({ url: redis.url });
+      try {
+        await probe.connect();
+        const clients = async () => Number(/connected_clients:(\d+)/.exec(await probe.info('clients'))![1]);
+        const alone = await clients();
+        const lab = await testApp(env(redis.url));
+        await loginAs(lab);
+        expect(await clients(), 'the app connected').to.be.above(alone);
+        await removeTestApp(lab);
+        expect(await clients()).to.equal(alone);
+      } finally {
+        probe.destroy();
+        await redis.stop();
+      }
+    });
+  }
 
   it('Memcached: none left open', async () => {
     let memcached: OwnMemcached | undefined;
