@@ -100,10 +100,8 @@ export class LowdbUserRepository implements UserRepository {
     await this.#change(
       () => (index = this.#remove(user)),
       // Other changes may have moved the list meanwhile: put the record back near its
-      // old place, once, rather than at an index that may now be past the end.
-      () => {
-        if (!this.#users.includes(user)) this.#users.splice(Math.min(index, this.#users.length), 0, user);
-      },
+      // old place, rather than at an index that may now be past the end.
+      () => this.#users.splice(Math.min(index, this.#users.length), 0, user),
     );
     return true;
   }

@@ -210,6 +210,9 @@ describe('users in PostgreSQL that stalls while the app runs', function () {
       const elapsedMs = Date.now() - started;
       expect(res.status, `${method} ${path}`).to.equal(503);
       expect(res.body.error, `${method} ${path}`).to.equal('user_store_unavailable');
+      expect(res.body.message, `${method} ${path}`).to.equal(
+        'The user store is not answering, so accounts cannot be read or changed. Try again in a moment.',
+      );
       expect(res, `${method} ${path}`).to.have.header('Retry-After', '1');
       expect(elapsedMs, `${method} ${path} took ${elapsedMs} ms`).to.be.below(2_000);
     }

@@ -37,6 +37,8 @@ forEachUserStore('the user list, a page at a time', (store) => {
     }
     expect(seen).to.deep.equal(['aaa-admin', 'alice', 'Bob', 'carol', 'dave', 'Eve']);
     expect(sizes).to.deep.equal([2, 2, 2]);
+    // The store itself reads no more than the page it is asked for.
+    expect(await lab.deps.users.list({ limit: 3, after: 'alice' })).to.have.length(3);
   });
 
   it('starts after the given username, in any case, and sends no Link on the last page', async () => {
