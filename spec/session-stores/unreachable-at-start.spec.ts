@@ -7,6 +7,31 @@ import { runToExit } from '../support/process.ts';
 import { StoreUnreachableError } from '../../server/services.ts';
 import { removeTestApp, testApp, testSecret } from '../support/test-app.ts';
 
+/** Redis and PostgreSQL on a port nobody listens on, each URL with a password to hide. */
+const unreachable = [
+  ['redis', 'REDIS_URL', (port: number) => `redis://:hunter2@127.0.0.1:${port}`],
+  ['postgres', 'DATABASE_URL', (port: number) => `postgres://postgres:hunter2@127.0.0.1:${port}/test`],
+] as const;
+
+/** The app refuses to start with StoreUnreachableError, naming the variable and not the password. */
+async function expectRefusedAtStart(
+  storeVariable: 'SESSION_STORE' | 'THROTTLE_STORE',
+  kind: string,
+  variable: string,
+  url: (port: number) => string,
+): Promise<void> {
+  const port = await freePort();
+  let failure: unknown;
+  await testApp({ [storeVariable]: kind, [variable]: url(port) }).then(
+    removeTestApp,
+    (error: unknown) => (failure = error),
+  );
+  expect(failure).to.be.instanceOf(StoreUnreachableError);
+  expect((failure as Error).message)
+    .to.match(new RegExp(`^${variable}: cannot reach .*127\\.0\\.0\\.1:${port}.*ECONNREFUSED`))
+    .and.not.include('hunter2');
+}
+
 // A store that is down at start stops the process with one line naming the URL (and not
 // its password) and exit code 1: a server that cannot keep sessions should not pretend to run.
 describe('a session store that is unreachable at start', function () {
@@ -17,22 +42,9 @@ describe('a session store that is unreachable at start', function () {
 
   // In the spec process, where a mutation run can change the store's code: the memcached
   // case below runs the real process and checks the one line index.ts prints.
-  const cases = [
-    ['redis', 'REDIS_URL', (port: number) => `redis://:hunter2@127.0.0.1:${port}`],
-    ['postgres', 'DATABASE_URL', (port: number) => `postgres://postgres:hunter2@127.0.0.1:${port}/test`],
-  ] as const;
-  for (const [kind, variable, url] of cases) {
+  for (const [kind, variable, url] of unreachable) {
     it(`stops ${kind} mode naming ${variable} without its password: a refusal at start is final`, async () => {
-      const port = await freePort();
-      let failure: unknown;
-      await testApp({ SESSION_STORE: kind, [variable]: url(port) }).then(
-        removeTestApp,
-        (error: unknown) => (failure = error),
-      );
-      expect(failure).to.be.instanceOf(StoreUnreachableError);
-      expect((failure as Error).message)
-        .to.match(new RegExp(`^${variable}: cannot reach .*127\\.0\\.0\\.1:${port}.*ECONNREFUSED`))
-        .and.not.include('hunter2');
+      await expectRefusedAtStart('SESSION_STORE', kind, variable, url);
     });
   }
 
@@ -55,22 +67,9 @@ describe('a session store that is unreachable at start', function () {
 // The shared throttle store too: without its counters the limits could not hold, so the
 // app does not start. The same error, in the same words, reaches index.ts's one line.
 describe('a throttle store that is unreachable at start', () => {
-  const cases = [
-    ['redis', 'REDIS_URL', (port: number) => `redis://:hunter2@127.0.0.1:${port}`],
-    ['postgres', 'DATABASE_URL', (port: number) => `postgres://postgres:hunter2@127.0.0.1:${port}/test`],
-  ] as const;
-  for (const [kind, variable, url] of cases) {
+  for (const [kind, variable, url] of unreachable) {
     it(`stops THROTTLE_STORE=${kind} naming ${variable} without its password`, async () => {
-      const port = await freePort();
-      let failure: unknown;
-      await testApp({ THROTTLE_STORE: kind, [variable]: url(port) }).then(
-        removeTestApp,
-        (error: unknown) => (failure = error),
-      );
-      expect(failure).to.be.instanceOf(StoreUnreachableError);
-      expect((failure as Error).message)
-        .to.match(new RegExp(`^${variable}: cannot reach .*127\\.0\\.0\\.1:${port}.*ECONNREFUSED`))
-        .and.not.include('hunter2');
+      await expectRefusedAtStart('THROTTLE_STORE', kind, variable, url);
     });
   }
 });
