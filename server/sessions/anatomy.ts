@@ -1,3 +1,4 @@
+import { sealedParts } from './cookie/codec.ts';
 import type { CookieAnatomy, CookiePart } from './port.ts';
 
 /**
@@ -23,13 +24,7 @@ function part(name: string, text: string, whole: boolean): CookiePart {
  */
 export function sealedAnatomy(name: string, value: string): CookieAnatomy {
   // Only a cookie that opened is shown, and it has all five parts.
-  const [iv, ciphertext, createdAt, duration, hmac] = value.split('.') as [
-    string,
-    string,
-    string,
-    string,
-    string,
-  ];
+  const [iv, ciphertext, createdAt, duration, hmac] = sealedParts(value);
   return {
     name,
     format: 'sealed',

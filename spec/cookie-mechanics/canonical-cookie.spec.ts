@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import clientSessions from 'client-sessions';
 import signature from 'cookie-signature';
-import { createCookieCodec, type CookiePayload } from '../../server/sessions/cookie/codec.ts';
+import { createCookieCodec, sealedParts, type CookiePayload } from '../../server/sessions/cookie/codec.ts';
 import { cacheOpenedCookies } from '../../server/sessions/cookie/opened-cache.ts';
 import {
   loginAs,
@@ -20,13 +20,7 @@ import {
 
 /** Other spellings of a cookie-store value that client-sessions opens as the same session. */
 function cookieSpellings(value: string): Record<string, string> {
-  const [iv, ciphertext, createdAt, duration, hmac] = value.split('.') as [
-    string,
-    string,
-    string,
-    string,
-    string,
-  ];
+  const [iv, ciphertext, createdAt, duration, hmac] = sealedParts(value);
   const join = (...parts: string[]) => parts.join('.');
   // The IV's last character carries 4 bits that decode to nothing: flip one of them.
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';

@@ -35,6 +35,11 @@ const base64url = '[A-Za-z0-9_-]+';
 const decimal = '(?:0|[1-9][0-9]*)';
 const wireShape = new RegExp(`^${base64url}\\.${base64url}\\.${decimal}\\.${decimal}\\.${base64url}$`);
 
+/** The five parts of a value that has client-sessions' shape (wireShape): all present. */
+export function sealedParts(value: string): [string, string, string, string, string] {
+  return value.split('.') as [string, string, string, string, string];
+}
+
 /**
  * Whether a value is written exactly as seal() writes it. client-sessions reads createdAt
  * and duration with parseInt (`0`+n, n+`abc`, `+`n all read as n) and Node decodes base64
@@ -44,13 +49,7 @@ const wireShape = new RegExp(`^${base64url}\\.${base64url}\\.${decimal}\\.${deci
  */
 function isCanonical(value: string): boolean {
   if (!wireShape.test(value)) return false;
-  const [iv, ciphertext, createdAt, duration, hmac] = value.split('.') as [
-    string,
-    string,
-    string,
-    string,
-    string,
-  ];
+  const [iv, ciphertext, createdAt, duration, hmac] = sealedParts(value);
   const roundTrips = (part: string) => Buffer.from(part, 'base64url').toString('base64url') === part;
   const safe = (part: string) => Number.isSafeInteger(Number(part));
   return roundTrips(iv) && roundTrips(ciphertext) && roundTrips(hmac) && safe(createdAt) && safe(duration);
