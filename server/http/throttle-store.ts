@@ -11,7 +11,7 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { HttpError } from './errors.ts';
 import { isRefusal } from './too-many-attempts.ts';
-import { reasonOf, redactUrl, StoreUnreachableError, within } from '../services.ts';
+import { outageLog, reasonOf, redactUrl, StoreUnreachableError, within } from '../services.ts';
 
 /**
  * Every call to a shared throttle store ends by then. A login makes two of them before it
@@ -55,16 +55,31 @@ export const throttleStoreUnavailable = (kind: string): HttpError =>
     { 'Retry-After': '1' },
   );
 
+/** The store's outage told once: the first failed call says it is lost, the first answer after it says it is back. */
+const throttleOutage = (kind: string, log: Logger) =>
+  outageLog(
+    log,
+    (reason) =>
+      `${kind} throttle store lost (${reason}); logins and registrations answer 503 until it answers`,
+    `${kind} throttle store is back`,
+  );
+
 /** A store-backed limiter whose every call is bounded: a refusal (429) passes, any failure is a 503. */
-function bounded(inner: RateLimiterAbstract, kind: string, log: Logger): Limiter {
+function bounded(inner: RateLimiterAbstract, kind: string, outage: ReturnType<typeof outageLog>): Limiter {
   const guard =
     <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
       try {
-        return await within(throttleCallDeadlineMs, call.apply(inner, args));
+        const answer = await within(throttleCallDeadlineMs, call.apply(inner, args));
+        outage.answered();
+        return answer;
       } catch (error) {
-        if (isRefusal(error)) throw error;
-        log.warn(`${kind} throttle store failed: ${reasonOf(error)}; logins answer 503`);
+        // A refusal is the store answering: the attempt is over its limit.
+        if (isRefusal(error)) {
+          outage.answered();
+          throw error;
+        }
+        outage.failed(reasonOf(error));
         throw throttleStoreUnavailable(kind);
       }
     };
@@ -99,6 +114,7 @@ async function redisThrottle(config: Config, log: Logger): Promise<ThrottleStore
     throw new StoreUnreachableError('REDIS_URL', config.redisUrl, error);
   }
   connectedOnce = true;
+  const outage = throttleOutage('redis', log);
   return {
     kind: 'redis',
     limiter: ({ keyPrefix, ...window }) =>
@@ -113,7 +129,7 @@ async function redisThrottle(config: Config, log: Logger): Promise<ThrottleStore
           ...window,
         }),
         'redis',
-        log,
+        outage,
       ),
     async close() {
       client.destroy();
@@ -139,7 +155,8 @@ async function postgresThrottle(config: Config, log: Logger): Promise<ThrottleSt
   // Safe unquoted: config allows only [a-z0-9_] starting with a letter.
   const table = `${config.sessionNamespace}_throttle`;
   const pool = boundedPool(config.databaseUrl, { deadlineMs: throttleCallDeadlineMs, max: 5 }, (error) =>
-    log.warn(`postgres throttle store connection lost: ${reasonOf(error)}`),
+    // Details only: the outage line tells the operator, once.
+    log.debug(`postgres throttle store connection lost: ${reasonOf(error)}`),
   );
   try {
     await within(throttleCallDeadlineMs * 3, createThrottleTable(pool, table));
@@ -148,6 +165,7 @@ async function postgresThrottle(config: Config, log: Logger): Promise<ThrottleSt
     throw new StoreUnreachableError('DATABASE_URL', config.databaseUrl, error);
   }
   log.debug(`postgres throttle store ready: table ${table} on ${redactUrl(config.databaseUrl)}`);
+  const outage = throttleOutage('postgres', log);
   return {
     kind: 'postgres',
     limiter: (options) =>
@@ -160,7 +178,7 @@ async function postgresThrottle(config: Config, log: Logger): Promise<ThrottleSt
           ...options,
         }),
         'postgres',
-        log,
+        outage,
       ),
     async close() {
       await within(throttleCallDeadlineMs, pool.end()).catch(() => {});
