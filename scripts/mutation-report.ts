@@ -1,0 +1,130 @@
+// npm run test:mutation:report: the score table and every undetected mutant of the last
+// `npm run test:mutation`, read from its JSON report (reports/mutation/mutation.json), or from
+// the event files of a run still going or stopped early (`-- reports/mutation/events`, written
+// with `--reporters …,event-recorder`). docs/security.md §Mutation testing takes its table and
+// its list of survivors from this output.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+interface Mutant {
+  fileName: string;
+  line: number;
+  mutatorName: string;
+  replacement: string;
+  status: string;
+  statusReason?: string;
+}
+
+interface ReportMutant {
+  mutatorName: string;
+  replacement?: string;
+  status: string;
+  statusReason?: string;
+  location: { start: { line: number } };
+}
+
+const source = process.argv[2] ?? 'reports/mutation/mutation.json';
+const root = process.cwd();
+
+/** Each file's text as the run mutated it (the report keeps it); the working copy for events. */
+const sources = new Map<string, string[]>();
+
+function fromReport(path: string): Mutant[] {
+  const report = JSON.parse(readFileSync(path, 'utf8')) as {
+    files: Record<string, { source: string; mutants: ReportMutant[] }>;
+  };
+  for (const [fileName, file] of Object.entries(report.files)) sources.set(fileName, file.source.split('\n'));
+  return Object.entries(report.files).flatMap(([fileName, file]) =>
+    file.mutants.map((mutant) => ({
+      fileName,
+      line: mutant.location.start.line,
+      mutatorName: mutant.mutatorName,
+      replacement: mutant.replacement ?? '',
+      status: mutant.status,
+      statusReason: mutant.statusReason,
+    })),
+  );
+}
+
+function fromEvents(dir: string): Mutant[] {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('-onMutantTested.json'))
+    .map((name) => {
+      const event = JSON.parse(readFileSync(join(dir, name), 'utf8')) as ReportMutant & { fileName: string };
+      return {
+        fileName: relative(root, event.fileName),
+        line: event.location.start.line,
+        mutatorName: event.mutatorName,
+        replacement: event.replacement ?? '',
+        status: event.status,
+        statusReason: event.statusReason,
+      };
+    });
+}
+
+const mutants = statSync(source).isDirectory() ? fromEvents(source) : fromReport(source);
+
+/** The five targets of stryker.config.mjs, each file counted under the first that holds it. */
+const targets = [
+  'server/sessions/',
+  'server/http/',
+  'server/passwords/',
+  'server/users/',
+  'server/config.ts',
+];
+const targetOf = (fileName: string) => targets.find((target) => fileName.startsWith(target)) ?? fileName;
+
+const count = (list: Mutant[], ...statuses: string[]) =>
+  list.filter((mutant) => statuses.includes(mutant.status)).length;
+
+function row(name: string, list: Mutant[]): string {
+  const detected = count(list, 'Killed', 'Timeout');
+  const undetected = count(list, 'Survived', 'NoCoverage');
+  const score =
+    detected + undetected === 0 ? '–' : `${((100 * detected) / (detected + undetected)).toFixed(1)} %`;
+  const cells = [
+    name,
+    list.length,
+    count(list, 'Ignored'),
+    count(list, 'Killed'),
+    count(list, 'Timeout'),
+    count(list, 'Survived'),
+    count(list, 'NoCoverage'),
+    count(list, 'RuntimeError', 'CompileError'),
+    score,
+  ];
+  return `| ${cells.join(' | ')} |`;
+}
+
+console.log(
+  '| files | mutants | static (ignored) | killed | timeout | survived | no coverage | errors | score |',
+);
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const target of targets) {
+  console.log(
+    row(
+      `\`${target.replace(/\/$/, '')}\``,
+      mutants.filter((m) => targetOf(m.fileName) === target),
+    ),
+  );
+}
+console.log(row('all five', mutants));
+
+// A mutant "killed" by a refused connection says nothing about the specs: the run's own
+// leak, not a spec, failed it (stryker.config.mjs, maxTestRunnerReuse).
+const exhausted = mutants.filter((mutant) => /too many clients/i.test(mutant.statusReason ?? ''));
+console.log(`\nkilled by "too many clients": ${exhausted.length}`);
+
+const sourceLine = (fileName: string, line: number) => {
+  if (!sources.has(fileName)) sources.set(fileName, readFileSync(join(root, fileName), 'utf8').split('\n'));
+  return sources.get(fileName)![line - 1]?.trim() ?? '';
+};
+console.log('\nundetected, by file and line:');
+for (const mutant of mutants
+  .filter((m) => m.status === 'Survived' || m.status === 'NoCoverage')
+  .sort((a, b) => a.fileName.localeCompare(b.fileName) || a.line - b.line)) {
+  const replacement = mutant.replacement.replace(/\s+/g, ' ').slice(0, 60);
+  console.log(
+    `${mutant.fileName}:${mutant.line} ${mutant.status} ${mutant.mutatorName} → ${replacement}\n    ${sourceLine(mutant.fileName, mutant.line).slice(0, 110)}`,
+  );
+}
