@@ -107,6 +107,27 @@ describe('security: hashing turns, so one address cannot starve the others', () 
     expect(await Promise.all([first[1], third])).to.deep.equal(['A2', 'A3']);
   });
 
+  it('puts an address whose checks had all ended behind the addresses already waiting', async () => {
+    turns = createHashTurns(1, 10);
+    const a1 = run('A', 'A1');
+    await settle();
+    gate.finish('A1');
+    await a1;
+    // A has nothing running or waiting: it is forgotten, so it comes back as a newcomer.
+    const b1 = run('B', 'B1');
+    const c1 = run('C', 'C1');
+    const a2 = run('A', 'A2');
+    await settle();
+    gate.finish('B1');
+    await b1;
+    await settle();
+    expect(gate.started).to.deep.equal(['A1', 'B1', 'C1']);
+    gate.finish('C1');
+    await settle();
+    gate.finish('A2');
+    expect(await Promise.all([c1, a2])).to.deep.equal(['C1', 'A2']);
+  });
+
   it('frees the turn when the job fails', async () => {
     turns = createHashTurns(1, 1);
     const failed = await turns
