@@ -34,6 +34,17 @@ forEveryStore('bad input gets a clear JSON error, never a 500', (store) => {
     expectError(res, 400, 'invalid_json');
   });
 
+  // Valid JSON, but not the object every route takes: refused by the parser, before a route reads it.
+  for (const body of ['"alice"', '42', 'null']) {
+    it(`answers a body of ${body} with 400 invalid_json`, async () => {
+      expectError(
+        await post('/api/login').set('Content-Type', 'application/json').send(body),
+        400,
+        'invalid_json',
+      );
+    });
+  }
+
   it('answers wrong types with 400 invalid_request naming the field', async () => {
     const res = await post('/api/register').send({ username: 42, password: 'long enough pw' });
     expectError(res, 400, 'invalid_request');
