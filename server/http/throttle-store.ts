@@ -95,17 +95,24 @@ function bounded(inner: RateLimiterAbstract, kind: string, outage: ReturnType<ty
 
 async function redisThrottle(config: Config, log: Logger): Promise<ThrottleStore> {
   let connectedOnce = false;
-  const client = createClient({
-    url: config.redisUrl,
-    // Queued commands would wait for a reconnection for ever; refused at once, they are a 503.
-    disableOfflineQueue: true,
-    commandOptions: { timeout: throttleCallDeadlineMs },
-    socket: {
-      connectTimeout: throttleCallDeadlineMs * 2,
-      // A refusal at start-up is final (one line, exit 1); once running, heal by reconnecting.
-      reconnectStrategy: (retries, cause) => (connectedOnce ? Math.min(50 * 2 ** retries, 2_000) : cause),
-    },
-  });
+  let client: ReturnType<typeof createClient>;
+  try {
+    // A REDIS_URL the client cannot read (`http://…`, a database that is not a number)
+    // throws here, before any connection: the same one line as a refusal, never a stack.
+    client = createClient({
+      url: config.redisUrl,
+      // Queued commands would wait for a reconnection for ever; refused at once, they are a 503.
+      disableOfflineQueue: true,
+      commandOptions: { timeout: throttleCallDeadlineMs },
+      socket: {
+        connectTimeout: throttleCallDeadlineMs * 2,
+        // A refusal at start-up is final (one line, exit 1); once running, heal by reconnecting.
+        reconnectStrategy: (retries, cause) => (connectedOnce ? Math.min(50 * 2 ** retries, 2_000) : cause),
+      },
+    });
+  } catch (error) {
+    throw new StoreUnreachableError('REDIS_URL', config.redisUrl, error);
+  }
   client.on('error', (error: unknown) => log.debug(`redis throttle store: ${reasonOf(error)}`));
   try {
     await client.connect();

@@ -73,3 +73,21 @@ describe('a throttle store that is unreachable at start', () => {
     });
   }
 });
+
+// A REDIS_URL the Redis client cannot even read fails before any connection is tried: the
+// same error, so index.ts prints the same one line, never the client's stack.
+describe('a REDIS_URL the Redis client cannot read', () => {
+  for (const storeVariable of ['SESSION_STORE', 'THROTTLE_STORE'] as const) {
+    it(`stops ${storeVariable}=redis naming REDIS_URL and the client's reason`, async () => {
+      let failure: unknown;
+      await testApp({ [storeVariable]: 'redis', REDIS_URL: 'http://127.0.0.1:6379' }).then(
+        removeTestApp,
+        (error: unknown) => (failure = error),
+      );
+      expect(failure).to.be.instanceOf(StoreUnreachableError);
+      expect((failure as Error).message).to.equal(
+        'REDIS_URL: cannot reach http://127.0.0.1:6379/ (Protocol - http: - is not a valid Redis protocol. Expected redis: or rediss:)',
+      );
+    });
+  }
+});
