@@ -18,13 +18,9 @@ export type { CookieStoreOptions } from './options.ts';
  */
 export function createCookieStore(options: CookieStoreOptions): SessionStore {
   // A user store that fails to answer fails the request (503): the cookie cannot be checked.
+  // Express 5 passes what this async middleware throws, or its rejection, to the error handler.
   const middleware: RequestHandler = async (req, res, next) => {
-    let verified;
-    try {
-      verified = await verifyCookie(readCookie(req.headers.cookie, options.flags.name), options);
-    } catch (error) {
-      return next(error);
-    }
+    const verified = await verifyCookie(readCookie(req.headers.cookie, options.flags.name), options);
     if (verified.state === 'rejected') options.log.debug(`session cookie rejected: ${verified.reason}`);
     const session = new CookieSession(res, options, verified);
     attachSession(req, session);
@@ -34,11 +30,7 @@ export function createCookieStore(options: CookieStoreOptions): SessionStore {
       // carry no Set-Cookie at all.
       const { opened } = verified;
       if (opened.keyIndex > 0 || activityDue(opened.sealedAt, options, options.now())) {
-        try {
-          session.write(opened.payload);
-        } catch (error) {
-          return next(error);
-        }
+        session.write(opened.payload);
       }
     }
     next();
