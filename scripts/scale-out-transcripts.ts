@@ -4,6 +4,9 @@
 //   <!-- BEGIN transcript NAME --> ... <!-- END transcript NAME -->
 // Needs nginx and PostgreSQL (Redis for the redis store), like npm run cluster.
 // Usage: npm run docs:scale-out
+//        npm run docs:scale-out -- --check   (CI: re-runs the transcripts, leaves the file
+//        alone, and exits 1 naming each transcript that no longer matches; the propagation
+//        figures are timings and are not checked)
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -15,6 +18,7 @@ import { ClusterError, startCluster, type Cluster, type ClusterStore } from './c
 
 const run = promisify(execFile);
 const document = 'docs/scale-out.md';
+const checkOnly = process.argv.includes('--check');
 const shownUrl = 'http://localhost:3000';
 const json = `-H 'Content-Type: application/json'`;
 const user = (name: string) => `'{"username":"${name}","password":"${name} password 1"}'`;
@@ -133,7 +137,7 @@ async function main(): Promise<void> {
           for (const command of transcript.commands) blocks.push(await step(command, cluster, dir));
           rendered.set(transcript.name, '```console\n' + blocks.join('\n\n') + '\n```');
         }
-        if (store === 'cookie') {
+        if (store === 'cookie' && !checkOnly) {
           const { times, firstTry } = await propagation(cluster, 100);
           const at = (q: number) =>
             times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(1);
@@ -163,16 +167,29 @@ async function main(): Promise<void> {
     await client.end().catch(() => {});
   }
   const original = await readFile(document, 'utf8');
-  const updated = original
-    .replace(/<!-- BEGIN transcript (\S+) -->[\s\S]*?<!-- END transcript \1 -->/g, (whole, name: string) =>
+  const withTranscripts = original.replace(
+    /<!-- BEGIN transcript (\S+) -->[\s\S]*?<!-- END transcript \1 -->/g,
+    (whole, name: string) =>
       rendered.has(name)
-        ? `<!-- BEGIN transcript ${name} -->\n${rendered.get(name)}\n<!-- END transcript ${name} -->`
+        ? `<!-- BEGIN transcript ${name} -->\n\n${rendered.get(name)}\n\n<!-- END transcript ${name} -->`
         : whole,
-    )
-    .replace(
-      /<!-- BEGIN figures scale-out-propagation -->[\s\S]*?<!-- END figures scale-out-propagation -->/,
-      `<!-- BEGIN figures scale-out-propagation -->\n\n${figures}\n\n<!-- END figures scale-out-propagation -->`,
+  );
+  if (checkOnly) {
+    // A code block is left as it is by prettier, so the file compares as written.
+    const stale = [...rendered.keys()].filter(
+      (name) => !original.includes(`<!-- BEGIN transcript ${name} -->\n\n${rendered.get(name)}\n\n`),
     );
+    if (stale.length > 0) {
+      console.error(`${document}: stale transcripts: ${stale.join(', ')} (run npm run docs:scale-out)`);
+      process.exit(1);
+    }
+    console.log(`${document}: ${rendered.size} transcripts match a fresh run`);
+    return;
+  }
+  const updated = withTranscripts.replace(
+    /<!-- BEGIN figures scale-out-propagation -->[\s\S]*?<!-- END figures scale-out-propagation -->/,
+    `<!-- BEGIN figures scale-out-propagation -->\n\n${figures}\n\n<!-- END figures scale-out-propagation -->`,
+  );
   await writeFile(document, updated);
   await run('npx', ['prettier', '--write', document]);
   console.log(`${document}: ${updated === original ? 'unchanged' : 'updated'}`);
