@@ -31,6 +31,9 @@ describe('the headers on the wire, as the lab reports them', () => {
     const res = await request.execute(lab.app).get('/lab.css');
     expect(res.headers['server-timing']).to.equal('cookie;desc=0');
     expect(res.headers).not.to.have.property('x-lab-cookie');
+    // Nor a Set-Cookie report on an answer that sets no cookie: the page shows "none".
+    expect(res.headers).not.to.have.property('set-cookie');
+    expect(res.headers).not.to.have.property('x-lab-set-cookie');
   });
 
   it('reports the Set-Cookie line with its value replaced by its size, and the line’s bytes', async () => {

@@ -1,4 +1,6 @@
+import { createConnection } from 'node:net';
 import { expect } from 'chai';
+import { listen } from '../support/raw-http.ts';
 import {
   alice,
   loginAs,
@@ -42,6 +44,9 @@ describe('security: cross-site requests (CSRF)', () => {
   function expectRefused(res: ChaiHttp.Response): void {
     expect(res, JSON.stringify(res.body)).to.have.status(403);
     expect(res.body.error).to.equal('cross_site_request');
+    expect(res.body.message).to.equal(
+      "Refused: another site sent this request (Origin or Sec-Fetch-Site says so). Send it from this site's own pages.",
+    );
     expect(res).not.to.have.header('set-cookie');
   }
 
@@ -117,6 +122,26 @@ describe('security: cross-site requests (CSRF)', () => {
         .send(alice);
     expectRefused(await behindProxy('http://127.0.0.1:3000'));
     expect(await behindProxy('https://lab.example')).to.have.status(201);
+  });
+
+  // HTTP/1.0 may leave out Host. Our origin is then unknown, so no Origin can match it: not
+  // even "http://undefined", which is what an origin built from a missing host would spell.
+  it('refuses a POST with an Origin and no Host header (HTTP/1.0): our origin is unknown', async () => {
+    const server = await listen(lab.app);
+    try {
+      const socket = createConnection(server.port, '127.0.0.1');
+      socket.end(
+        'POST /api/logout HTTP/1.0\r\nOrigin: http://undefined\r\n' +
+          `Cookie: session=${cookie}\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}`,
+      );
+      let answer = '';
+      for await (const chunk of socket) answer += String(chunk);
+      expect(answer.split('\r\n')[0]).to.equal('HTTP/1.1 403 Forbidden');
+      expect(answer).to.include('"error":"cross_site_request"');
+    } finally {
+      await server.close();
+    }
+    expect(await me(), 'the session is untouched').to.have.status(200);
   });
 });
 

@@ -34,6 +34,9 @@ describe('security: cookie flags and HTTPS in production', function () {
     const res = await request.execute(lab.app).post('/api/login').send(alice);
     expect(res).to.have.status(403);
     expect(res.body.error).to.equal('https_required');
+    expect(res.body.message).to.equal(
+      'This server only takes API requests over HTTPS. Behind a TLS proxy, set TRUST_PROXY so X-Forwarded-Proto is believed.',
+    );
     expect(res).not.to.have.header('set-cookie');
   });
 
