@@ -35,7 +35,6 @@ export interface LimiterOptions {
 }
 
 export interface ThrottleStore {
-  readonly kind: Config['throttleStore'];
   limiter(options: LimiterOptions): Limiter;
   close(): Promise<void>;
 }
@@ -123,7 +122,6 @@ async function redisThrottle(config: Config, log: Logger): Promise<ThrottleStore
   connectedOnce = true;
   const outage = throttleOutage('redis', log);
   return {
-    kind: 'redis',
     limiter: ({ keyPrefix, ...window }) =>
       bounded(
         new RateLimiterRedis({
@@ -174,7 +172,6 @@ async function postgresThrottle(config: Config, log: Logger): Promise<ThrottleSt
   log.debug(`postgres throttle store ready: table ${table} on ${redactUrl(config.databaseUrl)}`);
   const outage = throttleOutage('postgres', log);
   return {
-    kind: 'postgres',
     limiter: (options) =>
       bounded(
         new RateLimiterPostgres({
@@ -198,7 +195,6 @@ export async function openThrottleStore(config: Config, log: Logger): Promise<Th
   if (config.throttleStore === 'redis') return redisThrottle(config, log);
   if (config.throttleStore === 'postgres') return postgresThrottle(config, log);
   return {
-    kind: 'memory',
     // Per process: right for one instance, and each instance counts alone behind a balancer.
     limiter: (options) => new RateLimiterMemory(options),
     async close() {},

@@ -13,7 +13,6 @@ describe('the login throttle when only the account counter fails', () => {
     const { limits } = loadConfig({});
     const address = new RateLimiterMemory({ points: 5, duration: 60 });
     const store: ThrottleStore = {
-      kind: 'redis',
       limiter: ({ keyPrefix }) =>
         keyPrefix === 'login-address'
           ? address

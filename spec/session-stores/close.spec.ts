@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
+import { needService, specDatabaseUrl, sql } from '../support/stores.ts';
 import { createClient } from 'redis';
 import { freePort, hasRedisServer, OwnRedis, skipUnlessAvailable } from '../support/outage.ts';
 import memjs from 'memjs';
@@ -75,6 +77,52 @@ describe('closing the app closes its store connections', function () {
     } finally {
       probe?.close();
       await memcached?.stop();
+    }
+  });
+
+  // Every pool the app opens on PostgreSQL, named by the application_name of the spec's URL,
+  // so that only this app's connections are counted in pg_stat_activity.
+  describe('PostgreSQL', () => {
+    before(needService('postgres'));
+    for (const [what, variable] of [
+      ['sessions', 'SESSION_STORE'],
+      ['users', 'USER_STORE'],
+      ['the throttle store', 'THROTTLE_STORE'],
+    ] as const) {
+      it(`${what}: none left open`, async () => {
+        const name = `cl_close_${process.pid}_${randomBytes(3).toString('hex')}`;
+        const url = new URL(specDatabaseUrl);
+        url.searchParams.set('application_name', name);
+        const open = async () =>
+          Number(
+            (
+              await sql<{ n: string }>(
+                'SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1',
+                [name],
+              )
+            )[0]!.n,
+          );
+        const lab = await testApp({
+          [variable]: 'postgres',
+          DATABASE_URL: url.toString(),
+          SESSION_NAMESPACE: name,
+        });
+        try {
+          await loginAs(lab);
+        } finally {
+          expect(await open(), 'the app connected').to.be.above(0);
+          await removeTestApp(lab);
+        }
+        let now = await open();
+        for (let tries = 0; now !== 0 && tries < 20; tries++) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          now = await open();
+        }
+        expect(now).to.equal(0);
+        await sql(
+          `DROP TABLE IF EXISTS ${name}_sessions, ${name}_users, ${name}_throttle, ${name}_session_index`,
+        ).catch(() => {});
+      });
     }
   });
 });

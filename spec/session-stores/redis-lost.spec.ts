@@ -60,3 +60,38 @@ describe('losing Redis while the app runs', function () {
     expect(await withCookie(lab!, again).get('/api/me')).to.have.status(200);
   });
 });
+
+// The shared throttle store too: a login answers 503 while its Redis is gone, and counts
+// again once Redis is back, without a restart of the app.
+describe('losing the Redis of the throttle store while the app runs', function () {
+  this.timeout(30_000);
+  before(
+    skipUnlessAvailable(async () =>
+      hasRedisServer() ? null : 'no redis-server binary to start a Redis of its own',
+    ),
+  );
+
+  it('answers logins 503 throttle_store_unavailable, then counts them again once Redis is back', async () => {
+    const redis = await new OwnRedis().start();
+    const lab = await testApp({ THROTTLE_STORE: 'redis', REDIS_URL: redis.url });
+    const wrong = () =>
+      request.execute(lab.app).post('/api/login').send({ username: 'alice', password: 'a wrong guess' });
+    try {
+      expect(await wrong()).to.have.status(401);
+      await redis.stop();
+      const down = await wrong();
+      expect(down).to.have.status(503);
+      expect(down.body.error).to.equal('throttle_store_unavailable');
+      await redis.start();
+      let res = down;
+      for (let tries = 0; res.status === 503 && tries < 50; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        res = await wrong();
+      }
+      expect(res, 'counted again without a restart').to.have.status(401);
+    } finally {
+      await removeTestApp(lab);
+      await redis.stop();
+    }
+  });
+});
