@@ -81,7 +81,7 @@ forEachStore('the leaked-key lab', (store) => {
     expect((await post('/api/lab/key/decode', { cookie: genuine })).body).to.deep.equal({ opened: false });
   });
 
-  it('logout says what it did: the cookie forgotten, or the record deleted', async () => {
+  it('logout says what it did: the cookie forgotten, or the record deleted; a second logout finds no record', async () => {
     const cookie = await loginAs(lab);
     const res = await withCookie(lab, cookie).post('/api/logout');
     expect(res.body.message).to.equal(
@@ -89,6 +89,9 @@ forEachStore('the leaked-key lab', (store) => {
         ? 'Logged out. This browser forgot its session cookie.'
         : 'Logged out. The server deleted this session, so every copy of its cookie is void too.',
     );
+    // Again, with the copy: the record is gone, so only the cookie is forgotten, in every store.
+    const again = await withCookie(lab, cookie).post('/api/logout');
+    expect(again.body.message).to.equal('Logged out. This browser forgot its session cookie.');
   });
 });
 
