@@ -17,6 +17,7 @@ forEachStore('a session whose user is gone', (store) => {
     const user = (await lab.deps.users.findByUsername('alice'))!;
     // The user record alone: its sessions are left where they are.
     expect(await lab.deps.users.delete(user.id)).to.equal(true);
+    expect(await lab.deps.users.delete(user.id), 'a second delete finds no one').to.equal(false);
 
     const session = await get('/api/session');
     expect(session).to.have.status(401);
