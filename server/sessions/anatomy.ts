@@ -48,11 +48,12 @@ export function sealedAnatomy(name: string, value: string): CookieAnatomy {
 export function signedIdAnatomy(name: string, value: string, sid: string, storeKey: string): CookieAnatomy {
   const decoded = decodeURIComponent(value);
   const signature = decoded.slice(2 + sid.length + 1);
+  const id = part('id', sid, false);
   return {
     name,
     format: 'signed-id',
     valueBytes: Buffer.byteLength(value, 'utf8'),
-    parts: [part('prefix', 's:', true), part('id', sid, false), part('signature', signature, false)],
-    storeKey: storeKey.replace(sid, part('id', sid, false).shown),
+    parts: [part('prefix', 's:', true), id, part('signature', signature, false)],
+    storeKey: storeKey.replace(sid, id.shown),
   };
 }
