@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -24,8 +24,8 @@ describe('the development key file', () => {
     const [keyB] = await loadSessionSecrets(b, quiet);
     expect(devSecretFile(a)).to.equal(path.join(dir, 'a.json.session-secret'));
     expect(keyA).not.to.equal(keyB);
-    expect((await readFile(path.join(dir, 'a.json.session-secret'), 'utf8')).trim()).to.equal(keyA);
-    expect((await readFile(path.join(dir, 'b.json.session-secret'), 'utf8')).trim()).to.equal(keyB);
+    expect(await readFile(path.join(dir, 'a.json.session-secret'), 'utf8')).to.equal(`${keyA}\n`);
+    expect(await readFile(path.join(dir, 'b.json.session-secret'), 'utf8')).to.equal(`${keyB}\n`);
     expect((await stat(path.join(dir, 'b.json.session-secret'))).mode & 0o777).to.equal(0o600);
     // Started again, each finds its own.
     expect(await loadSessionSecrets(b, quiet)).to.deep.equal([keyB]);
@@ -44,6 +44,8 @@ describe('the development key file', () => {
     expect(logs).to.deep.equal([
       `info  generated a development session secret in ${devSecretFile(config)} (set SESSION_SECRET in production)`,
     ]);
+    // Each wrote its key to a draft of its own first; neither draft is left behind.
+    expect(await readdir(dir)).to.deep.equal(['a.json.session-secret']);
   });
 
   it('stops start-up when the key file cannot be read, rather than making a new key', async () => {
