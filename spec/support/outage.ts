@@ -86,6 +86,9 @@ export async function expectSessionStoreDown(lab: TestApp, cookie: string): Prom
     const res = await withCookie(lab, cookie)[method](url);
     expect(res, `${method} ${url}`).to.have.status(503);
     expect(res.body.error).to.equal('session_store_unavailable');
+    expect(res.body.message).to.equal(
+      `The session store (${lab.config.sessionStore}) is not answering, so sessions cannot be read or changed. Try again in a moment.`,
+    );
     expect(res).to.have.header('Retry-After', '1');
   }
   expect((await request.execute(lab.app).post('/api/login').send(alice)).status).to.equal(503);
