@@ -21,7 +21,7 @@ class HeldStore extends Store {
   }
 }
 
-function heldBacking(store: HeldStore, answers: { ping: boolean; ready?: boolean }): Backing {
+function heldBacking(store: HeldStore, answers: { ping: boolean; ready?: boolean; pings?: number }): Backing {
   return {
     kind: 'memory',
     store,
@@ -29,7 +29,10 @@ function heldBacking(store: HeldStore, answers: { ping: boolean; ready?: boolean
     isReady: () => answers.ready ?? true,
     recordKey: (sid) => `held:${sid}`,
     count: () => new Promise(() => {}),
-    ping: async () => answers.ping,
+    ping: async () => {
+      answers.pings = (answers.pings ?? 0) + 1;
+      return answers.ping;
+    },
     close: async () => {},
   };
 }
@@ -152,10 +155,10 @@ describe('the store deadline', () => {
     await idle.close();
   });
 
-  it('is ready again, with one line, at the first ping that answers, however many probes found it lost', async function () {
+  it('is ready again, with one line, at the first ping that answers, however many probes found it lost, and stops probing', async function () {
     this.timeout(10_000);
     const logs: string[] = [];
-    const answers = { ping: false };
+    const answers: { ping: boolean; pings?: number } = { ping: false };
     const backing = withDeadline(
       heldBacking(new HeldStore(), answers),
       createLogger('debug', (l) => logs.push(l)),
@@ -169,6 +172,10 @@ describe('the store deadline', () => {
     for (let tries = 0; !backing.isReady() && tries < 40; tries++) await sleep(100);
     expect(backing.isReady(), 'a later probe found it').to.equal(true);
     expect(logs.filter((line) => line.includes('session store is back'))).to.have.length(1);
+    // Back, it stops probing: past two more probe intervals, no ping was sent.
+    const pings = answers.pings;
+    await sleep(1_100);
+    expect(answers.pings, 'pings after the store was back').to.equal(pings);
     await backing.close();
   });
 });
