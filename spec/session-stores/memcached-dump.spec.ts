@@ -74,4 +74,14 @@ describe('counting Memcached keys with the LRU crawler', () => {
     const error = await failure(dumpKeys(address, 'app:', 100));
     expect(error?.message).to.equal('no answer within 100 ms');
   });
+
+  it('fails, not crashes, when nothing listens at the address', async () => {
+    const closed = createServer();
+    closed.listen(0, '127.0.0.1');
+    await once(closed, 'listening');
+    const { port } = closed.address() as { port: number };
+    await new Promise((resolve) => closed.close(resolve));
+    const error = await failure(dumpKeys(`127.0.0.1:${port}`, 'app:', 1_000));
+    expect(error?.message).to.match(/ECONNREFUSED/);
+  });
 });
