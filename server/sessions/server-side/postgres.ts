@@ -72,7 +72,8 @@ export async function createPostgresBacking({
     recordKey: (sid) => `${table} row sid='${sid}'`,
     async count() {
       const result = await pool.query<{ records: number }>(`SELECT count(*)::int AS records FROM ${table}`);
-      return result.rows[0]?.records ?? 0;
+      // count(*) always answers one row.
+      return result.rows[0]!.records;
     },
     async ping(timeoutMs) {
       try {
