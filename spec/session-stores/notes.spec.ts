@@ -48,4 +48,11 @@ forEachStore('a long note in the session', (store) => {
     expect(res).to.have.status(413);
     expect(res.body.error).to.equal('body_too_large');
   });
+
+  it('forgets the note when it is set to the empty string: the session holds no notes field at all', async () => {
+    expect(await putNote('remember me')).to.have.status(200);
+    expect((await putNote('')).status).to.equal(200);
+    const session = await withCookie(lab, cookie).get('/api/session');
+    expect(session.body.payload).not.to.have.property('notes');
+  });
 });
