@@ -1,9 +1,10 @@
 // npm run test:mutation:report: the score table and every undetected mutant of the last
-// `npm run test:mutation`, read from its JSON report (reports/mutation/mutation.json), or from
-// the event files of a run still going or stopped early (`-- reports/mutation/events`, written
-// with `--reporters …,event-recorder`). docs/security.md §Mutation testing takes its table and
-// its list of survivors from this output.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+// `npm run test:mutation`, read from its two JSON reports (reports/mutation/mutation.json and,
+// for server/users, reports/mutation/users.json), or from the files named (`-- a.json b.json`),
+// or from the event files of a run still going or stopped early (`-- reports/mutation/events`,
+// written with `--reporters …,event-recorder`). Where two sources hold the same file, the later
+// one counts. docs/security.md §Mutation testing takes its table and its survivors from this.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 interface Mutant {
@@ -13,6 +14,7 @@ interface Mutant {
   replacement: string;
   status: string;
   statusReason?: string;
+  testsCompleted?: number;
 }
 
 interface ReportMutant {
@@ -20,10 +22,15 @@ interface ReportMutant {
   replacement?: string;
   status: string;
   statusReason?: string;
+  testsCompleted?: number;
   location: { start: { line: number } };
 }
 
-const source = process.argv[2] ?? 'reports/mutation/mutation.json';
+const named = process.argv.slice(2);
+const sourcePaths =
+  named.length > 0
+    ? named
+    : ['reports/mutation/mutation.json', 'reports/mutation/users.json'].filter((path) => existsSync(path));
 const root = process.cwd();
 
 /** Each file's text as the run mutated it (the report keeps it); the working copy for events. */
@@ -42,6 +49,7 @@ function fromReport(path: string): Mutant[] {
       replacement: mutant.replacement ?? '',
       status: mutant.status,
       statusReason: mutant.statusReason,
+      testsCompleted: mutant.testsCompleted,
     })),
   );
 }
@@ -58,11 +66,19 @@ function fromEvents(dir: string): Mutant[] {
         replacement: event.replacement ?? '',
         status: event.status,
         statusReason: event.statusReason,
+        testsCompleted: event.testsCompleted,
       };
     });
 }
 
-const mutants = statSync(source).isDirectory() ? fromEvents(source) : fromReport(source);
+const byFile = new Map<string, Mutant[]>();
+for (const source of sourcePaths) {
+  const found = statSync(source).isDirectory() ? fromEvents(source) : fromReport(source);
+  const files = new Map<string, Mutant[]>();
+  for (const mutant of found) files.set(mutant.fileName, [...(files.get(mutant.fileName) ?? []), mutant]);
+  for (const [fileName, list] of files) byFile.set(fileName, list);
+}
+const mutants = [...byFile.values()].flat();
 
 /** The five targets of stryker.config.mjs, each file counted under the first that holds it. */
 const targets = [
@@ -112,8 +128,13 @@ console.log(row('all five', mutants));
 
 // A mutant "killed" by a refused connection says nothing about the specs: the run's own
 // leak, not a spec, failed it (stryker.config.mjs, maxTestRunnerReuse).
+// Nor does a survivor none of whose specs ran: a suite that found its service refusing
+// connections pends, and its mutants "survive" untested.
 const exhausted = mutants.filter((mutant) => /too many clients/i.test(mutant.statusReason ?? ''));
-console.log(`\nkilled by "too many clients": ${exhausted.length}`);
+const untested = mutants.filter((mutant) => mutant.status === 'Survived' && mutant.testsCompleted === 0);
+console.log(
+  `\nkilled by "too many clients": ${exhausted.length}; survived with no spec run: ${untested.length}`,
+);
 
 const sourceLine = (fileName: string, line: number) => {
   if (!sources.has(fileName)) sources.set(fileName, readFileSync(join(root, fileName), 'utf8').split('\n'));
