@@ -10,7 +10,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
@@ -138,6 +138,7 @@ async function main(): Promise<void> {
           rendered.set(transcript.name, '```console\n' + blocks.join('\n\n') + '\n```');
         }
         if (store === 'cookie' && !checkOnly) {
+          const loadBefore = loadavg()[0]!;
           const { times, firstTry } = await propagation(cluster, 100);
           const at = (q: number) =>
             times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(1);
@@ -145,6 +146,9 @@ async function main(): Promise<void> {
             '| trials | refused at the first request on both | median | p99 | worst |',
             '| -----: | -----------------------------------: | -----: | --: | ----: |',
             `| ${times.length} | ${firstTry} | ${at(0.5)} ms | ${at(0.99)} ms | ${times.at(-1)!.toFixed(1)} ms |`,
+            '',
+            // Timings on a shared machine: the load says how much else was running.
+            `1-minute load average on ${cpus().length} cores: ${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after.`,
           ].join('\n');
         }
       } finally {
