@@ -43,7 +43,7 @@ function writeErrorSpec(
       await store.stop();
     });
 
-    it('answers login, notes and logout with 503 session_store_unavailable, never 500', async () => {
+    it('answers login, notes, logout and a due re-stamp with 503 session_store_unavailable, never 500', async () => {
       const cookie = await loginAs(lab!);
       await store.refuseWrites();
       const writes = [
@@ -59,6 +59,15 @@ function writeErrorSpec(
         expect(res.body.error, name).to.equal('session_store_unavailable');
         expect(res, name).to.have.header('Retry-After');
       }
+      expect(lab!.logs.filter((line) => line.startsWith('error'))).to.deep.equal([]);
+
+      // A read that must write: a quarter of the idle window later, GET /api/me re-stamps the
+      // record it has just read, and that save is refused.
+      expect(await healthBecomes(lab!, 200)).to.have.status(200);
+      lab!.clock.advance(lab!.config.sessionIdleSeconds / 4);
+      const restamp = await withCookie(lab!, cookie).get('/api/me');
+      expect(restamp, 'a refused re-stamp').to.have.status(503);
+      expect(restamp.body.error).to.equal('session_store_unavailable');
       expect(lab!.logs.filter((line) => line.startsWith('error'))).to.deep.equal([]);
 
       await store.allowWrites();
