@@ -31,6 +31,10 @@ describe('the user cache of an instance', () => {
     await cache.read('u1', fetch);
     await cache.read('u1', fetch);
     expect(fetches).to.equal(2);
+    // Nor keeps what it read then: a change may have gone unheard before the trust began.
+    cache.heard(ms, 1_000);
+    await cache.read('u1', fetch);
+    expect(fetches).to.equal(3);
   });
 
   it('answers from memory until exactly freshForMs after the last answered heartbeat, then reads again', async () => {
