@@ -69,14 +69,16 @@ describe('the user file', () => {
     beforeEach(async () => (dir = await mkdtemp(path.join(tmpdir(), 'cookie-lab-file-'))));
     afterEach(async () => rm(dir, { recursive: true, force: true }));
 
-    const cases: Record<string, string> = {
-      'truncated JSON': '{"users": [{"id": "1", "usern',
-      'an empty file': '',
-      'a list instead of an object': '[]',
-      'an object of the wrong shape': '{"accounts": []}',
-      'users that are not records': '{"users": [1, 2]}',
+    const notJson = 'is not valid JSON';
+    const notUsers = 'does not hold { "users": [...] } with valid user records';
+    const cases: Record<string, [string, string]> = {
+      'truncated JSON': ['{"users": [{"id": "1", "usern', notJson],
+      'an empty file': ['', notJson],
+      'a list instead of an object': ['[]', notUsers],
+      'an object of the wrong shape': ['{"accounts": []}', notUsers],
+      'users that are not records': ['{"users": [1, 2]}', notUsers],
     };
-    for (const [name, content] of Object.entries(cases)) {
+    for (const [name, [content, reason]] of Object.entries(cases)) {
       it(`stops start-up on ${name} and leaves it byte-for-byte untouched`, async () => {
         const file = path.join(dir, 'db.json');
         await writeFile(file, content);
@@ -89,6 +91,7 @@ describe('the user file', () => {
         expect(failure).to.be.instanceOf(UserFileError);
         expect((failure as Error).message)
           .to.include(file)
+          .and.include(reason)
           .and.include('left untouched');
         expect(await readFile(file, 'utf8')).to.equal(content);
       });
