@@ -2,6 +2,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import { loadConfig } from '../server/config.ts';
+import { createLogger } from '../server/log.ts';
+import { openUserRepository } from '../server/users/open.ts';
 import { UserFileLockedError } from '../server/users/user-file-lock.ts';
 import { UserFileError, openUserFile } from '../server/users/user-file.ts';
 import { alice, loginAs, removeTestApp, request, testApp, withCookie } from './support/test-app.ts';
@@ -40,7 +43,11 @@ describe('the user file', () => {
         let failure: unknown;
         await testApp({}, { dir: first.dir }).catch((error: unknown) => (failure = error));
         expect(failure).to.be.instanceOf(UserFileLockedError);
-        expect((failure as Error).message).to.include(`DB_FILE ${first.config.dbFile} is in use`);
+        const file = first.config.dbFile;
+        expect((failure as Error).message).to.equal(
+          `DB_FILE ${file} is in use by another cookie-lab process (lock ${file}.lock): stop that one first, ` +
+            `or give this one its own DB_FILE. A lock left by a crashed process expires 5 s after the crash.`,
+        );
       } finally {
         await removeTestApp(first);
       }
@@ -78,6 +85,17 @@ describe('the user file', () => {
       'an object of the wrong shape': ['{"accounts": []}', notUsers],
       'users that are not records': ['{"users": [1, 2]}', notUsers],
     };
+    it('gives its lock back when it stops, so the file opens at once once mended', async () => {
+      const file = path.join(dir, 'db.json');
+      await writeFile(file, '[]');
+      const open = () =>
+        openUserRepository(loadConfig({ DB_FILE: file }), createLogger('silent'), Date.now, () => {});
+      expect(await open().catch((error: unknown) => error)).to.be.instanceOf(UserFileError);
+      await writeFile(file, '{"users": []}');
+      const users = await open();
+      await users.close();
+    });
+
     for (const [name, [content, reason]] of Object.entries(cases)) {
       it(`stops start-up on ${name} and leaves it byte-for-byte untouched`, async () => {
         const file = path.join(dir, 'db.json');
