@@ -6,7 +6,7 @@ import {
   RateLimiterRedis,
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible';
-import { createClient } from 'redis';
+import { connectRedis } from '../redis.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { HttpError } from './errors.ts';
@@ -93,33 +93,13 @@ function bounded(inner: RateLimiterAbstract, kind: string, outage: ReturnType<ty
 }
 
 async function redisThrottle(config: Config, log: Logger): Promise<ThrottleStore> {
-  let connectedOnce = false;
-  let client: ReturnType<typeof createClient>;
-  try {
-    // A REDIS_URL the client cannot read (`http://…`, a database that is not a number)
-    // throws here, before any connection: the same one line as a refusal, never a stack.
-    client = createClient({
-      url: config.redisUrl,
-      // Queued commands would wait for a reconnection for ever; refused at once, they are a 503.
-      disableOfflineQueue: true,
-      commandOptions: { timeout: throttleCallDeadlineMs },
-      socket: {
-        connectTimeout: throttleCallDeadlineMs * 2,
-        // A refusal at start-up is final (one line, exit 1); once running, heal by reconnecting.
-        reconnectStrategy: (retries, cause) => (connectedOnce ? Math.min(50 * 2 ** retries, 2_000) : cause),
-      },
-    });
-  } catch (error) {
-    throw new StoreUnreachableError('REDIS_URL', config.redisUrl, error);
-  }
-  client.on('error', (error: unknown) => log.debug(`redis throttle store: ${reasonOf(error)}`));
-  try {
-    await client.connect();
-  } catch (error) {
-    client.destroy();
-    throw new StoreUnreachableError('REDIS_URL', config.redisUrl, error);
-  }
-  connectedOnce = true;
+  const client = await connectRedis(config.redisUrl, {
+    commandTimeoutMs: throttleCallDeadlineMs,
+    connectTimeoutMs: throttleCallDeadlineMs * 2,
+    maxReconnectDelayMs: 2_000,
+    // Details only: the outage line tells the operator, once.
+    onError: (error) => log.debug(`redis throttle store: ${reasonOf(error)}`),
+  });
   const outage = throttleOutage('redis', log);
   return {
     limiter: ({ keyPrefix, ...window }) =>

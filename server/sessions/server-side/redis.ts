@@ -1,9 +1,9 @@
 import { RedisStore } from 'connect-redis';
-import { createClient } from 'redis';
 import type { Logger } from '../../log.ts';
 import type { Backing } from './backing.ts';
-import { redisSetIndex, type RedisClient } from './user-index.ts';
-import { reasonOf, redactUrl, storeDeadlineMs, StoreUnreachableError, within } from '../../services.ts';
+import { redisSetIndex } from './user-index.ts';
+import { connectRedis } from '../../redis.ts';
+import { reasonOf, redactUrl, storeDeadlineMs, within } from '../../services.ts';
 
 // The client's own timeouts free its resources; what bounds a request is withDeadline
 // (deadline.ts), since this client forgets a command's timeout once the command is sent.
@@ -21,44 +21,22 @@ export interface RedisBackingOptions {
  * with a TTL that ends with the session, so Redis itself deletes what expires.
  */
 export async function createRedisBacking({ url, namespace, log }: RedisBackingOptions): Promise<Backing> {
-  let connectedOnce = false;
   let lost = false;
-  let client: RedisClient;
-  try {
-    client = createClient({
-      url,
-      // Without this the client queues every command while Redis is away and each
-      // request waits for the reconnection, for ever: a hang instead of a 503.
-      disableOfflineQueue: true,
-      commandOptions: { timeout: storeDeadlineMs },
-      socket: {
-        connectTimeout: storeDeadlineMs,
-        // At start-up a refusal is final (the process exits with one line); once running,
-        // keep trying, so the app heals by itself when Redis comes back.
-        reconnectStrategy: (retries, cause) =>
-          connectedOnce ? Math.min(50 * 2 ** retries, maxReconnectDelayMs) : cause,
-      },
-    });
-  } catch (error) {
-    throw new StoreUnreachableError('REDIS_URL', url, error);
-  }
-  // The outage itself is logged once by withDeadline; these say why, for LOG_LEVEL=debug.
-  client.on('error', (error: unknown) => {
-    if (!connectedOnce || lost) return;
-    lost = true;
-    log.debug(`redis session store connection lost (${redactUrl(url)}: ${reasonOf(error)})`);
+  const client = await connectRedis(url, {
+    commandTimeoutMs: storeDeadlineMs,
+    connectTimeoutMs: storeDeadlineMs,
+    maxReconnectDelayMs,
+    // The outage itself is logged once by withDeadline; these say why, for LOG_LEVEL=debug.
+    onError(error, connected) {
+      if (!connected || lost) return;
+      lost = true;
+      log.debug(`redis session store connection lost (${redactUrl(url)}: ${reasonOf(error)})`);
+    },
   });
   client.on('ready', () => {
     if (lost) log.debug(`redis session store reconnected (${redactUrl(url)})`);
     lost = false;
   });
-  try {
-    await client.connect();
-  } catch (error) {
-    client.destroy();
-    throw new StoreUnreachableError('REDIS_URL', url, error);
-  }
-  connectedOnce = true;
 
   const sessionPrefix = `${namespace}:sess:`;
   return {

@@ -1,9 +1,7 @@
 import type { Store } from 'express-session';
 import type { Pool } from 'pg';
 import type { UserRepository } from '../../users/repository.ts';
-import type { createClient } from 'redis';
-
-export type RedisClient = ReturnType<typeof createClient>;
+import type { RedisClient } from '../../redis.ts';
 
 /**
  * Which sessions belong to a user: what logout-all, a new password and a deleted account
