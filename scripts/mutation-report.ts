@@ -33,6 +33,18 @@ const sourcePaths =
     : ['reports/mutation/mutation.json', 'reports/mutation/users.json'].filter((path) => existsSync(path));
 const root = process.cwd();
 
+function toMutant(fileName: string, mutant: ReportMutant): Mutant {
+  return {
+    fileName,
+    line: mutant.location.start.line,
+    mutatorName: mutant.mutatorName,
+    replacement: mutant.replacement ?? '',
+    status: mutant.status,
+    statusReason: mutant.statusReason,
+    testsCompleted: mutant.testsCompleted,
+  };
+}
+
 /** Each file's text as the run mutated it (the report keeps it); the working copy for events. */
 const sources = new Map<string, string[]>();
 
@@ -42,15 +54,7 @@ function fromReport(path: string): Mutant[] {
   };
   for (const [fileName, file] of Object.entries(report.files)) sources.set(fileName, file.source.split('\n'));
   return Object.entries(report.files).flatMap(([fileName, file]) =>
-    file.mutants.map((mutant) => ({
-      fileName,
-      line: mutant.location.start.line,
-      mutatorName: mutant.mutatorName,
-      replacement: mutant.replacement ?? '',
-      status: mutant.status,
-      statusReason: mutant.statusReason,
-      testsCompleted: mutant.testsCompleted,
-    })),
+    file.mutants.map((mutant) => toMutant(fileName, mutant)),
   );
 }
 
@@ -59,15 +63,7 @@ function fromEvents(dir: string): Mutant[] {
     .filter((name) => name.endsWith('-onMutantTested.json'))
     .map((name) => {
       const event = JSON.parse(readFileSync(join(dir, name), 'utf8')) as ReportMutant & { fileName: string };
-      return {
-        fileName: relative(root, event.fileName),
-        line: event.location.start.line,
-        mutatorName: event.mutatorName,
-        replacement: event.replacement ?? '',
-        status: event.status,
-        statusReason: event.statusReason,
-        testsCompleted: event.testsCompleted,
-      };
+      return toMutant(relative(root, event.fileName), event);
     });
 }
 
