@@ -171,18 +171,11 @@ async function main(): Promise<void> {
     await client.end().catch(() => {});
   }
   const original = await readFile(document, 'utf8');
-  const withTranscripts = original.replace(
-    /<!-- BEGIN transcript (\S+) -->[\s\S]*?<!-- END transcript \1 -->/g,
-    (whole, name: string) =>
-      rendered.has(name)
-        ? `<!-- BEGIN transcript ${name} -->\n\n${rendered.get(name)}\n\n<!-- END transcript ${name} -->`
-        : whole,
-  );
+  // A transcript between its markers, as prettier leaves it (it never touches a code block).
+  const block = (name: string) =>
+    `<!-- BEGIN transcript ${name} -->\n\n${rendered.get(name)}\n\n<!-- END transcript ${name} -->`;
   if (checkOnly) {
-    // A code block is left as it is by prettier, so the file compares as written.
-    const stale = [...rendered.keys()].filter(
-      (name) => !original.includes(`<!-- BEGIN transcript ${name} -->\n\n${rendered.get(name)}\n\n`),
-    );
+    const stale = [...rendered.keys()].filter((name) => !original.includes(block(name)));
     if (stale.length > 0) {
       console.error(`${document}: stale transcripts: ${stale.join(', ')} (run npm run docs:scale-out)`);
       process.exit(1);
@@ -190,6 +183,10 @@ async function main(): Promise<void> {
     console.log(`${document}: ${rendered.size} transcripts match a fresh run`);
     return;
   }
+  const withTranscripts = original.replace(
+    /<!-- BEGIN transcript (\S+) -->[\s\S]*?<!-- END transcript \1 -->/g,
+    (whole, name: string) => (rendered.has(name) ? block(name) : whole),
+  );
   const updated = withTranscripts.replace(
     /<!-- BEGIN figures scale-out-propagation -->[\s\S]*?<!-- END figures scale-out-propagation -->/,
     `<!-- BEGIN figures scale-out-propagation -->\n\n${figures}\n\n<!-- END figures scale-out-propagation -->`,
