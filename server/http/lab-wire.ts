@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import onHeaders from 'on-headers';
 
@@ -35,19 +36,18 @@ function withoutValue(line: string): string {
  *   holds a comma).
  */
 export const labWire: RequestHandler = (req, res, next) => {
+  // What the request carried is known now; only Set-Cookie waits for the headers to go out.
   const received = req.headers.cookie ?? '';
-  onHeaders(res, function () {
-    this.setHeader('Server-Timing', `cookie;desc=${Buffer.byteLength(received, 'utf8')}`);
-    if (received) this.setHeader('X-Lab-Cookie', cookieSizes(received));
-    const set = this.getHeader('Set-Cookie');
-    const lines = Array.isArray(set) ? set : set === undefined ? [] : [String(set)];
-    if (lines.length > 0) {
-      const report = lines.map((line) => ({
-        line: withoutValue(line),
-        bytes: Buffer.byteLength(line, 'utf8'),
-      }));
-      this.setHeader('X-Lab-Set-Cookie', JSON.stringify(report));
-    }
-  });
+  res.setHeader('Server-Timing', `cookie;desc=${Buffer.byteLength(received, 'utf8')}`);
+  if (received) res.setHeader('X-Lab-Cookie', cookieSizes(received));
+  onHeaders(res, reportSetCookie);
   next();
 };
+
+function reportSetCookie(this: ServerResponse): void {
+  const set = this.getHeader('Set-Cookie');
+  if (set === undefined) return;
+  const lines = Array.isArray(set) ? set : [String(set)];
+  const report = lines.map((line) => ({ line: withoutValue(line), bytes: Buffer.byteLength(line, 'utf8') }));
+  this.setHeader('X-Lab-Set-Cookie', JSON.stringify(report));
+}
