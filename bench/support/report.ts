@@ -116,6 +116,7 @@ function throughputTable({ stores }: BenchResults): string {
     row('bare Express JSON route (the yardstick)', stores.bare),
     row('the same route behind the app’s security headers', stores.headers),
     row('the same route behind `helmet()` with its default headers', stores.helmet),
+    row('`helmet()` and the least session check, by hand (`/least`)', stores.least),
     row('client-sessions alone reading its cookie (`/client-sessions`)', stores.clientSessions),
     row('the whole app without a session (`/api/session/status`, cookie mode)', stores.noSession),
     ...stores.stores.map((store) => row(`\`/api/me\`, ${store.kind} store`, store.me, store.skipped)),

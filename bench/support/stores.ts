@@ -28,6 +28,8 @@ export interface StoresResult {
   helmet: TargetFigures;
   /** The client-sessions middleware alone reading its cookie, as the course uses it. */
   clientSessions: TargetFigures;
+  /** helmet() and the least a session check can do, by hand. */
+  least: TargetFigures;
   stores: StoreFigures[];
 }
 
@@ -74,9 +76,9 @@ async function backingBytes(kind: StoreKind): Promise<number | null> {
   return null;
 }
 
-/** The `session=…` cookie of the client-sessions yardstick. */
+/** The `session=…` cookie of a yardstick route (`/client-sessions`, `/least`), from its POST. */
 async function yardstickCookie(url: string): Promise<string> {
-  const res = await fetch(`${url}/client-sessions`, { method: 'POST' });
+  const res = await fetch(url, { method: 'POST' });
   await res.arrayBuffer();
   const line = res.headers.getSetCookie().find((header) => header.startsWith('session='));
   if (!line) throw new Error(`the client-sessions yardstick answered ${res.status} without a cookie`);
@@ -97,10 +99,12 @@ export async function measureStores(options: StoresOptions): Promise<StoresResul
       targets.push({ name: store.kind, url: `${server.url}/api/me`, headers: { cookie }, pid: server.pid });
     }
     const cookieServer = servers.get('cookie')!;
-    const clientSessionsCookie = await yardstickCookie(bare.url);
+    const clientSessionsCookie = await yardstickCookie(`${bare.url}/client-sessions`);
+    const leastCookie = await yardstickCookie(`${bare.url}/least`);
     const extra: Target[] = [
       { name: 'headers', url: `${bare.url}/api/headers`, headers: {}, pid: bare.pid },
       { name: 'helmet', url: `${bare.url}/helmet`, headers: {}, pid: bare.pid },
+      { name: 'least', url: `${bare.url}/least`, headers: { cookie: leastCookie }, pid: bare.pid },
       {
         name: 'client-sessions',
         url: `${bare.url}/client-sessions`,
@@ -140,6 +144,7 @@ export async function measureStores(options: StoresOptions): Promise<StoresResul
       noSession: byName.get('no-session')!,
       helmet: byName.get('helmet')!,
       clientSessions: byName.get('client-sessions')!,
+      least: byName.get('least')!,
       stores,
     };
   } finally {
