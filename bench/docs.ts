@@ -52,6 +52,17 @@ opening, both deadlines, the user record) ${x(cookieMe?.cpuRatio)}. In req/s ove
 \`/least\` ${x(overHelmet(stores.least))}, the app without a session ${x(overHelmet(stores.noSession))}, cookie-mode \`GET /api/me\`
 ${x(overHelmet(cookieMe))}.
 
+## Where \`GET /api/me\`'s time goes, from a CPU profile
+
+Same run: ${results.stores.profiles[0]!.answers.toLocaleString('en')} answers of the \`helmet()\` route and ${results.stores.profiles[1]!.answers.toLocaleString('en')} of cookie-mode \`GET /api/me\`
+(one window each, as long as a throughput round), each server profiling its own main thread
+(V8's sampling profiler, started and stopped over the bench's IPC channel by
+\`bench/support/profile-hook.ts\`; \`npm start\` loads no such code). Each sample's time goes to
+the group of the function it landed in; time spent waiting for work is left out. Shares
+inside one process hold steadier than req/s on a shared machine.
+
+${t.profile}
+
 ## Sessions per store
 
 Memory after ${(results.stores.stores.find((s) => s.memory)?.memory?.sessions ?? 0).toLocaleString('en')} logins, each followed by one \`GET /api/me\` with its own cookie. The cookie store

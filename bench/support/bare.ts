@@ -1,10 +1,13 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
+import { profileHookArgs } from './profile.ts';
 
 export interface BareServer {
   url: string;
   pid: number;
+  /** The process itself, for profileTarget (bench/support/profile.ts). */
+  child: ChildProcess;
   stop(): Promise<void>;
 }
 
@@ -12,11 +15,15 @@ const repoRoot = path.resolve(import.meta.dirname, '../..');
 
 /** Starts bench/support/bare-server.ts in its own process, as the real server runs in its own. */
 export async function startBareServer(): Promise<BareServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/support/bare-server.ts'], {
-    cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? '', PORT: '0' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', ...profileHookArgs, 'bench/support/bare-server.ts'],
+    {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH ?? '', PORT: '0' },
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -30,6 +37,7 @@ export async function startBareServer(): Promise<BareServer> {
   return {
     url,
     pid: child.pid!,
+    child,
     async stop() {
       const exited = once(child, 'exit');
       child.kill('SIGTERM');

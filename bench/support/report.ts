@@ -4,6 +4,8 @@ import type { LoginTiming } from '../login-timing.ts';
 import { formatHashingTable, judgeHashing } from './hashing-table.ts';
 import type { LoginCost } from './login-cost.ts';
 import type { Machine } from './machine.ts';
+import { profileGroups } from './profile-groups.ts';
+import type { TargetProfile } from './profile.ts';
 import type { StoresResult } from './stores.ts';
 import { ratioBetween } from './throughput.ts';
 
@@ -123,6 +125,23 @@ function throughputTable({ stores }: BenchResults): string {
   ].join('\n');
 }
 
+function profileTable({ stores }: BenchResults): string {
+  const [helmet, me] = stores.profiles;
+  const us = (value: number) => `${value.toFixed(1)} µs`;
+  const total = (profile: TargetProfile) =>
+    Object.values(profile.microsecondsPerAnswer).reduce((a, b) => a + b, 0);
+  return [
+    '| where the main thread’s time went | `helmet()` route | cookie-mode `GET /api/me` | difference |',
+    '|---|--:|--:|--:|',
+    ...profileGroups.map((group) => {
+      const a = helmet!.microsecondsPerAnswer[group];
+      const b = me!.microsecondsPerAnswer[group];
+      return `| ${group} | ${us(a)} | ${us(b)} | ${b >= a ? '+' : '−'}${us(Math.abs(b - a))} |`;
+    }),
+    `| **all** | **${us(total(helmet!))}** | **${us(total(me!))}** | **${x(total(me!) / total(helmet!))}** |`,
+  ].join('\n');
+}
+
 function storesTable({ stores }: BenchResults): string {
   return [
     '| store | `Set-Cookie` at login | server RSS before → after 10,000 sessions | growth | held outside the server |',
@@ -152,6 +171,7 @@ export function tables(results: BenchResults): Record<string, string> {
   return {
     targets: targetsTable(results),
     throughput: throughputTable(results),
+    profile: profileTable(results),
     stores: storesTable(results),
     logins: loginTable(results),
     storm: formatHashingTable(results.hashing),

@@ -7,11 +7,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { HookRequest, LoopDelay } from './loop-delay-hook.ts';
+import { profileHookArgs } from './profile.ts';
 
 export interface BenchServer {
   url: string;
   /** The server process, for its CPU time and memory (bench/support/process-stats.ts). */
   pid: number;
+  /** The process itself, for profileTarget (bench/support/profile.ts). */
+  child: ChildProcess;
   /** Starts a window of event-loop delay measurement inside the server. */
   startLoopDelay(): void;
   stopLoopDelay(): Promise<LoopDelay>;
@@ -51,7 +54,14 @@ export async function startBenchServer(env: Record<string, string>): Promise<Ben
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--import', './bench/support/loop-delay-hook.ts', 'server/index.ts'],
+    [
+      '--import',
+      'tsx',
+      '--import',
+      './bench/support/loop-delay-hook.ts',
+      ...profileHookArgs,
+      'server/index.ts',
+    ],
     {
       cwd: repoRoot,
       env: {
@@ -81,6 +91,7 @@ export async function startBenchServer(env: Record<string, string>): Promise<Ben
   return {
     url,
     pid: child.pid!,
+    child,
     startLoopDelay: () => ask({ type: 'loop-delay:start' }),
     async stopLoopDelay() {
       const answer = once(child, 'message') as Promise<[{ delay: LoopDelay }]>;

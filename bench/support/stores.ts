@@ -1,6 +1,7 @@
 import { storeKinds, type StoreKind } from '../../server/config.ts';
 import { memcachedBytes, postgresTableBytes, redisUsedMemory, removeNamespace } from './backing.ts';
 import { startBareServer } from './bare.ts';
+import { profileTarget, type TargetProfile } from './profile.ts';
 import { startBenchServer, type BenchServer } from './server.ts';
 import { openSessions, signUp, type SessionsMemory } from './sessions.ts';
 import { measureThroughput, type Target, type TargetFigures } from './throughput.ts';
@@ -30,6 +31,8 @@ export interface StoresResult {
   clientSessions: TargetFigures;
   /** helmet() and the least a session check can do, by hand. */
   least: TargetFigures;
+  /** Main-thread time per answer by where it went: the helmet() route, then cookie-mode GET /api/me. */
+  profiles: TargetProfile[];
   stores: StoreFigures[];
 }
 
@@ -127,6 +130,15 @@ export async function measureStores(options: StoresOptions): Promise<StoresResul
       options,
     );
     const byName = new Map(measured.targets.map((figures) => [figures.name, figures]));
+    console.log(
+      `  CPU profiles: the helmet() route, then cookie-mode GET /api/me, ${options.seconds} s each`,
+    );
+    const helmetTarget = extra.find((target) => target.name === 'helmet')!;
+    const cookieTarget = targets.find((target) => target.name === 'cookie')!;
+    const profiles = [
+      await profileTarget(bare.child, helmetTarget, options.seconds),
+      await profileTarget(cookieServer.child, cookieTarget, options.seconds),
+    ];
     for (const store of stores) if (!store.skipped) store.me = byName.get(store.kind);
 
     for (const store of stores) {
@@ -145,6 +157,7 @@ export async function measureStores(options: StoresOptions): Promise<StoresResul
       helmet: byName.get('helmet')!,
       clientSessions: byName.get('client-sessions')!,
       least: byName.get('least')!,
+      profiles,
       stores,
     };
   } finally {
