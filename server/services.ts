@@ -23,6 +23,14 @@ export function within<T>(ms: number, promise: Promise<T>): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** A ping's verdict: whether the call answered within ms, never a rejection. */
+export function answersWithin(ms: number, call: Promise<unknown>): Promise<boolean> {
+  return within(ms, call).then(
+    () => true,
+    () => false,
+  );
+}
+
 /**
  * A store the configuration names did not answer at start-up. index.ts prints the message
  * as one line and exits 1: a server that cannot keep what it needs should not pretend to run.

@@ -38,9 +38,6 @@ export function withDeadline(
   const markLost = (reason: string): void => {
     if (!closed && outage.failed(reason)) scheduleProbe();
   };
-  const markBack = (): void => {
-    if (outage.answered()) clearTimeout(probe);
-  };
   function scheduleProbe(): void {
     probe = setTimeout(() => {
       void ping(deadlineMs).then(() => {
@@ -68,8 +65,8 @@ export function withDeadline(
   async function ping(timeoutMs: number): Promise<boolean> {
     const ms = Math.min(timeoutMs, deadlineMs);
     const answered = await within(ms, inner.ping(ms)).catch(() => false);
-    if (answered) markBack();
-    else markLost(`no answer to a ping within ${ms} ms`);
+    if (!answered) markLost(`no answer to a ping within ${ms} ms`);
+    else if (outage.answered()) clearTimeout(probe);
     return answered;
   }
 
@@ -87,19 +84,18 @@ export function withDeadline(
     );
   };
 
-  const store = inner.store;
   // No touch, whatever the store offers: express-session would call it on every request
   // that changed nothing (an EXPIRE or an UPDATE per read), and the adapter rewrites the
   // record, its expiry included, once a quarter of the idle window instead (session.ts).
   class BoundedStore extends Store {
     get(sid: string, callback: Callback<SessionData | null>): void {
-      relay('get', (done) => store.get(sid, done), callback);
+      relay('get', (done) => inner.store.get(sid, done), callback);
     }
     set(sid: string, session: SessionData, callback?: Callback<void>): void {
-      relay('set', (done) => store.set(sid, session, done), callback);
+      relay('set', (done) => inner.store.set(sid, session, done), callback);
     }
     destroy(sid: string, callback?: Callback<void>): void {
-      relay('destroy', (done) => store.destroy(sid, done), callback);
+      relay('destroy', (done) => inner.store.destroy(sid, done), callback);
     }
   }
 

@@ -26,10 +26,8 @@ export async function dumpKeys(server: string, prefix: string, timeoutMs: number
 class CrawlerBusy extends Error {}
 
 function dumpOnce(server: string, prefix: string, timeoutMs: number): Promise<string[]> {
-  const [host, port] = [
-    server.slice(0, server.lastIndexOf(':')),
-    Number(server.slice(server.lastIndexOf(':') + 1)),
-  ];
+  const colon = server.lastIndexOf(':');
+  const [host, port] = [server.slice(0, colon), Number(server.slice(colon + 1))];
   return new Promise((resolve, reject) => {
     const socket = new Socket();
     let text = '';

@@ -23,16 +23,11 @@ export class MemcachedStore extends session.Store {
   }
 
   override get(sid: string, callback: (error: unknown, session?: SessionData | null) => void): void {
-    this.client.get(this.prefix + sid).then(({ value }) => {
-      if (!value) return callback(null, null);
-      let data: SessionData;
-      try {
-        data = JSON.parse(value.toString('utf8')) as SessionData;
-      } catch (error) {
-        return callback(error);
-      }
-      callback(null, data);
-    }, callback);
+    // A record that does not parse fails the read, as the store failing would.
+    this.client
+      .get(this.prefix + sid)
+      .then(({ value }) => (value ? (JSON.parse(value.toString('utf8')) as SessionData) : null))
+      .then((data) => callback(null, data), callback);
   }
 
   override set(sid: string, data: SessionData, callback: Callback = () => {}): void {

@@ -5,7 +5,7 @@ import type { Backing } from './backing.ts';
 import { dumpKeys } from './memcached-dump.ts';
 import { MemcachedStore } from './memcached-store.ts';
 import { versionIndex } from './user-index.ts';
-import { storeDeadlineMs, StoreUnreachableError, within } from '../../services.ts';
+import { answersWithin, storeDeadlineMs, StoreUnreachableError, within } from '../../services.ts';
 
 export interface MemcachedBackingOptions {
   servers: string[];
@@ -75,14 +75,7 @@ export async function createMemcachedBacking({
       );
       return keys.flat().length;
     },
-    async ping(timeoutMs) {
-      try {
-        await within(timeoutMs, statsOfAll(client));
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    ping: (timeoutMs) => answersWithin(timeoutMs, statsOfAll(client)),
     async close() {
       client.close();
     },

@@ -5,7 +5,13 @@ import { boundedPool, createLocked } from '../../postgres.ts';
 import type { Logger } from '../../log.ts';
 import type { Backing } from './backing.ts';
 import { postgresQueryIndex } from './user-index.ts';
-import { reasonOf, redactUrl, storeDeadlineMs, StoreUnreachableError, within } from '../../services.ts';
+import {
+  answersWithin,
+  reasonOf,
+  redactUrl,
+  storeDeadlineMs,
+  StoreUnreachableError,
+} from '../../services.ts';
 
 const PgStore = connectPgSimple(session);
 
@@ -75,14 +81,7 @@ export async function createPostgresBacking({
       // count(*) always answers one row.
       return result.rows[0]!.records;
     },
-    async ping(timeoutMs) {
-      try {
-        await within(timeoutMs, pool.query('SELECT 1'));
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    ping: (timeoutMs) => answersWithin(timeoutMs, pool.query('SELECT 1')),
     async close() {
       store.close();
       await pool.end();

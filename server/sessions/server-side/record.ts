@@ -1,6 +1,5 @@
 import type { Session, SessionData, Store } from 'express-session';
-import type { Lifetimes } from '../lifetimes.ts';
-import { deadlinesOf } from './session-data.ts';
+import { deadlinesOf, type Lifetimes } from '../lifetimes.ts';
 
 // express-session's callback calls as promises, so that the adapter can answer a request
 // only once the store has confirmed (or refused) the write.
@@ -34,6 +33,6 @@ export const load = (store: Store, sid: string): Promise<Partial<SessionData> | 
  */
 export function stamp(session: LiveSession & SessionData, life: Lifetimes, now: number): void {
   session.lastSeenAt = now;
-  const { idle, absolute } = deadlinesOf(session, life);
+  const { idle, absolute } = deadlinesOf(session.lastSeenAt, session.issuedAt, life);
   session.cookie.maxAge = Math.min(idle, absolute) - now;
 }

@@ -3,7 +3,7 @@ import type { Logger } from '../../log.ts';
 import type { Backing } from './backing.ts';
 import { redisSetIndex } from './user-index.ts';
 import { connectRedis } from '../../redis.ts';
-import { reasonOf, redactUrl, storeDeadlineMs, within } from '../../services.ts';
+import { answersWithin, reasonOf, redactUrl, storeDeadlineMs } from '../../services.ts';
 
 // The client's own timeouts free its resources; what bounds a request is withDeadline
 // (deadline.ts), since this client forgets a command's timeout once the command is sent.
@@ -52,14 +52,7 @@ export async function createRedisBacking({ url, namespace, log }: RedisBackingOp
       }
       return records;
     },
-    async ping(timeoutMs) {
-      if (!client.isReady) return false;
-      try {
-        return (await within(timeoutMs, client.ping())) === 'PONG';
-      } catch {
-        return false;
-      }
-    },
+    ping: async (timeoutMs) => client.isReady && (await answersWithin(timeoutMs, client.ping())),
     async close() {
       client.destroy();
     },

@@ -1,10 +1,4 @@
 import type { SessionData } from 'express-session';
-import {
-  deadlinesOf as deadlinesFrom,
-  expiryOf as expiryAt,
-  type Deadlines,
-  type Lifetimes,
-} from '../lifetimes.ts';
 
 // What a server-side session record holds besides express-session's own `cookie` entry:
 // the same least-possible content as the cookie store's payload. Routes never see
@@ -26,28 +20,6 @@ declare module 'express-session' {
     /** Free text a user stored in the session; here it costs the cookie nothing. */
     notes?: string;
   }
-}
-
-export type SessionFields = Pick<
-  SessionData,
-  'userId' | 'username' | 'version' | 'issuedAt' | 'lastSeenAt' | 'notes'
->;
-
-/** The record's deadlines, computed where every store computes them (lifetimes.ts). */
-export function deadlinesOf(
-  fields: Pick<SessionData, 'issuedAt' | 'lastSeenAt'>,
-  life: Lifetimes,
-): Deadlines {
-  return deadlinesFrom(fields.lastSeenAt, fields.issuedAt, life);
-}
-
-/** Why a stored session is over by the app's clock, or null while it still runs. */
-export function expiryOf(
-  fields: Pick<SessionData, 'issuedAt' | 'lastSeenAt'>,
-  life: Lifetimes,
-  now: number,
-): 'expired_idle' | 'expired_absolute' | null {
-  return expiryAt(deadlinesOf(fields, life), now);
 }
 
 /** Whether a partial record is one this app wrote: a user's session, not an empty shell. */

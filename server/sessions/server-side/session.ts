@@ -4,11 +4,12 @@ import type { User } from '../../users/user.ts';
 import { signedIdAnatomy } from '../anatomy.ts';
 import { cookieBudgetBytes, cookieBytes } from '../cookie/budget.ts';
 import { clearedCookie, putSetCookie, sessionCookie } from '../cookie/header.ts';
+import { SessionStoreUnavailableError } from '../errors.ts';
+import { deadlinesOf } from '../lifetimes.ts';
 import type { RejectionReason, SessionEnding, SessionPort, SessionReport, SessionUser } from '../port.ts';
-import { storeUnavailable } from './errors.ts';
 import type { ServerSideOptions } from './options.ts';
 import { destroy, regenerate, save, stamp } from './record.ts';
-import { deadlinesOf, isUserSession } from './session-data.ts';
+import { isUserSession } from './session-data.ts';
 import { signedIdValue } from './signed-id.ts';
 import { reasonOf } from '../../services.ts';
 
@@ -94,12 +95,12 @@ export class ServerSideSession implements SessionPort {
     await this.end();
   }
 
-  // No budget to skip (the lab's overBudget): the cookie carries the id whatever the note.
+  // No budget to skip (the lab's overBudget): the note lives in the store, the cookie
+  // still carries only the id.
   async setNotes(text: string): Promise<void> {
     const data = this.#data()!;
     if (text) data.notes = text;
     else delete data.notes;
-    // No 4 KB budget: the note lives in the store, the cookie still carries only the id.
     stamp(data, this.options, this.options.now());
     await this.#store(() => save(data));
   }
@@ -108,7 +109,7 @@ export class ServerSideSession implements SessionPort {
     const data = this.#data();
     if (!data) return null;
     const { flags, secrets, backing } = this.options;
-    const { idle, absolute } = deadlinesOf(data, this.options);
+    const { idle, absolute } = deadlinesOf(data.lastSeenAt, data.issuedAt, this.options);
     const expires = data.cookie.expires ?? new Date(Math.min(idle, absolute));
     const { cookie: _bookkeeping, ...payload } = data;
     const sid = this.req.sessionID;
@@ -135,7 +136,7 @@ export class ServerSideSession implements SessionPort {
     } catch (error) {
       // Debug: withDeadline logged the outage once; a line per request would flood the log.
       this.options.log.debug(`${this.options.backing.kind} session store failed: ${reasonOf(error)}`);
-      throw storeUnavailable(this.options.backing.kind);
+      throw new SessionStoreUnavailableError(this.options.backing.kind);
     }
   }
 }

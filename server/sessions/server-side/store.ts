@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
-import session from 'express-session';
+import session, { type SessionData } from 'express-session';
 import { UserStoreUnavailableError } from '../../users/errors.ts';
 import { readCookie } from '../cookie/header.ts';
 import { rotatedKeyBytes } from '../cookie/leaked-key.ts';
-import { activityDue } from '../lifetimes.ts';
+import { SessionStoreUnavailableError } from '../errors.ts';
+import { activityDue, deadlinesOf, expiryOf } from '../lifetimes.ts';
 import { attachSession, type LeakedKey, type RejectionReason, type SessionStore } from '../port.ts';
-import { storeUnavailable } from './errors.ts';
 import type { ServerSideOptions } from './options.ts';
 import { destroy, load, save, stamp } from './record.ts';
-import { expiryOf, isUserSession, type SessionFields } from './session-data.ts';
+import { isUserSession } from './session-data.ts';
 import { ServerSideSession } from './session.ts';
 import { readSignedId, signedIdValue, type SignedId } from './signed-id.ts';
 import { UnavailableSession } from './unavailable.ts';
@@ -46,8 +46,8 @@ export function createServerSideStore(options: ServerSideOptions): SessionStore 
    * Why the record this request points at is over, or null. A deleted user, or a version
    * the user record has moved past (logout-all, a new password), is `revoked`.
    */
-  const verdict = async (data: SessionFields): Promise<RejectionReason | null> =>
-    expiryOf(data, options, now()) ??
+  const verdict = async (data: SessionData): Promise<RejectionReason | null> =>
+    expiryOf(deadlinesOf(data.lastSeenAt, data.issuedAt, options), now()) ??
     ((await users.sessionVersion(data.userId)) === data.version ? null : 'revoked');
 
   async function settle(req: Request, signed: SignedId): Promise<RejectionReason | null> {
@@ -121,7 +121,7 @@ export function createServerSideStore(options: ServerSideOptions): SessionStore 
       if (signed.state !== 'valid') return { accepted: false, reason: 'invalid' };
       const data = await load(backing.store, signed.sid).catch((error: unknown) => {
         log.debug(`${backing.kind} session store failed: ${reasonOf(error)}`);
-        throw storeUnavailable(backing.kind);
+        throw new SessionStoreUnavailableError(backing.kind);
       });
       // The lesson of the server-side stores: an id that was logged out is simply gone.
       if (!isUserSession(data)) return { accepted: false, reason: 'unknown_session' };

@@ -1,5 +1,5 @@
 import type { SessionPort } from '../port.ts';
-import { storeUnavailable } from './errors.ts';
+import { SessionStoreUnavailableError } from '../errors.ts';
 
 /**
  * The session of a request that came while the store was down. Asking anything of it
@@ -10,7 +10,7 @@ export class UnavailableSession implements SessionPort {
   constructor(private readonly kind: string) {}
 
   #refuse(): never {
-    throw storeUnavailable(this.kind);
+    throw new SessionStoreUnavailableError(this.kind);
   }
 
   current = (): never => this.#refuse();
