@@ -21,10 +21,7 @@ import { outageLog, reasonOf, redactUrl, StoreUnreachableError, within } from '.
 export const throttleCallDeadlineMs = 1_000;
 
 /** What the login and registration throttles ask of a limiter: rate-limiter-flexible's own calls. */
-export type Limiter = Pick<
-  RateLimiterAbstract,
-  'consume' | 'reward' | 'penalty' | 'delete' | 'get' | 'block'
->;
+export type Limiter = Pick<RateLimiterAbstract, 'consume' | 'reward' | 'delete'>;
 
 export interface LimiterOptions {
   /** Names the counter; keys are `<keyPrefix>:<key>`. */
@@ -85,10 +82,7 @@ function bounded(inner: RateLimiterAbstract, kind: string, outage: ReturnType<ty
   return {
     consume: guard(inner.consume),
     reward: guard(inner.reward),
-    penalty: guard(inner.penalty),
     delete: guard(inner.delete),
-    get: guard(inner.get),
-    block: guard(inner.block),
   };
 }
 
