@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../config.ts';
 import { createCookieCodec } from '../sessions/cookie/codec.ts';
@@ -7,8 +6,8 @@ import { forgeValue, readOpened } from '../sessions/cookie/leaked-key.ts';
 import { lifetimesOf } from '../sessions/lifetimes.ts';
 import { readSessionSecrets } from '../sessions/secret-file.ts';
 import { createLogger } from '../log.ts';
-import { userFileShape, usernameKey, type User } from '../users/user.ts';
-import { CliError, runCli } from './run.ts';
+import { usernameKey, type User } from '../users/user.ts';
+import { CliError, readUserList, runCli } from './run.ts';
 
 const help = `npm run cookie -- <command>
 
@@ -45,35 +44,15 @@ async function findUser(config: Config, username: string): Promise<User | undefi
   if (config.userStore === 'postgres') {
     // Loaded only here: reading a cookie must not load a database client.
     const { PostgresUserRepository } = await import('../users/postgres.ts');
-    const users = await PostgresUserRepository.open({
-      url: config.databaseUrl,
-      namespace: config.sessionNamespace,
-      log: createLogger('warn'),
-      now: Date.now,
-    });
+    const users = await PostgresUserRepository.open(config, createLogger('warn'));
     try {
       return await users.findByUsername(username);
     } finally {
       await users.close();
     }
   }
-  let raw: string;
-  try {
-    raw = await readFile(config.dbFile, 'utf8');
-  } catch {
-    throw new CliError(`cannot read DB_FILE ${config.dbFile}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    // Not JSON.parse's message: it quotes the start of the file, and an error never
-    // echoes a file's contents (it may be the wrong file, holding anything).
-    throw new CliError(`DB_FILE ${config.dbFile} is not valid JSON`);
-  }
-  const parsed = userFileShape.safeParse(json);
-  if (!parsed.success) throw new CliError(`DB_FILE ${config.dbFile} does not hold a user list`);
-  return parsed.data.users.find((candidate) => usernameKey(candidate.username) === usernameKey(username));
+  const users = await readUserList(config.dbFile, `DB_FILE ${config.dbFile}`);
+  return users.find((candidate) => usernameKey(candidate.username) === usernameKey(username));
 }
 
 async function forge(config: Config, username: string | undefined): Promise<string> {

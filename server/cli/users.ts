@@ -1,10 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { PostgresUserRepository } from '../users/postgres.ts';
-import { userFileShape } from '../users/user.ts';
-import { CliError, runCli } from './run.ts';
+import { CliError, readUserList, runCli } from './run.ts';
 
 const help = `npm run users -- <command>
 
@@ -15,33 +13,14 @@ hashes and session versions as they are, so every password and every cookie stil
 A user whose id or name is already there is skipped: running it twice copies nothing twice.`;
 
 async function importFile(file: string): Promise<string> {
-  let raw: string;
-  try {
-    raw = await readFile(file, 'utf8');
-  } catch {
-    throw new CliError(`cannot read ${file}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    // Not JSON.parse's message: it quotes the start of the file, which may hold anything.
-    throw new CliError(`${file} is not valid JSON`);
-  }
-  const parsed = userFileShape.safeParse(json);
-  if (!parsed.success) throw new CliError(`${file} does not hold { "users": [...] } with valid user records`);
+  const fileUsers = await readUserList(file);
   const config = loadConfig();
-  const users = await PostgresUserRepository.open({
-    url: config.databaseUrl,
-    namespace: config.sessionNamespace,
-    log: createLogger('warn'),
-    now: Date.now,
-  });
+  const users = await PostgresUserRepository.open(config, createLogger('warn'));
   const lines: string[] = [];
   const count = { copied: 0, skipped: 0 };
   try {
     // One at a time, in the file's order: the output reads as what happened.
-    for (const user of parsed.data.users) {
+    for (const user of fileUsers) {
       const outcome = await users.import(user);
       count[outcome]++;
       lines.push(

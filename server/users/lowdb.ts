@@ -17,23 +17,15 @@ import {
  * undone in memory too, without touching changes made meanwhile by other requests.
  */
 export class LowdbUserRepository implements UserRepository {
-  readonly #db: Low<UserFile>;
-  readonly #now: () => number;
-  readonly #release: () => Promise<void>;
-
   /** `release` frees the file when the app closes (the lock of user-file-lock.ts). */
   constructor(
-    db: Low<UserFile>,
-    now: () => number = Date.now,
-    release: () => Promise<void> = async () => {},
-  ) {
-    this.#db = db;
-    this.#now = now;
-    this.#release = release;
-  }
+    private readonly db: Low<UserFile>,
+    private readonly now: () => number = Date.now,
+    private readonly release: () => Promise<void> = async () => {},
+  ) {}
 
   get #users(): User[] {
-    return this.#db.data.users;
+    return this.db.data.users;
   }
 
   // The lookups are synchronous inside: a change checks and applies in one turn, so two
@@ -71,12 +63,12 @@ export class LowdbUserRepository implements UserRepository {
   }
 
   close(): Promise<void> {
-    return this.#release();
+    return this.release();
   }
 
   async create(username: string, passwordHash: string): Promise<User> {
     if (this.#byUsername(username)) throw new UsernameTakenError();
-    const user = newUser(username, passwordHash, this.#now());
+    const user = newUser(username, passwordHash, this.now());
     await this.#change(
       () => this.#users.push(user),
       () => this.#remove(user),
@@ -134,7 +126,7 @@ export class LowdbUserRepository implements UserRepository {
   async #change(apply: () => void, undo: () => void): Promise<void> {
     apply();
     try {
-      await this.#db.write();
+      await this.db.write();
     } catch (error) {
       undo();
       throw error;

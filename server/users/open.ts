@@ -13,14 +13,7 @@ export async function openUserRepository(
   now: () => number,
   onFileLost: (error: Error) => void,
 ): Promise<UserRepository> {
-  if (config.userStore === 'postgres') {
-    return PostgresUserRepository.open({
-      url: config.databaseUrl,
-      namespace: config.sessionNamespace,
-      log,
-      now,
-    });
-  }
+  if (config.userStore === 'postgres') return PostgresUserRepository.open(config, log, now);
   const unlock = await lockUserFile(config.dbFile, onFileLost);
   try {
     return new LowdbUserRepository(await openUserFile(config.dbFile), now, unlock);

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { boundedPool, createLocked } from '../postgres.ts';
+import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { UserStoreUnavailableError } from './errors.ts';
 import { UsernameTakenError, type UserRepository } from './repository.ts';
@@ -157,13 +158,6 @@ class ChangeListener {
   }
 }
 
-export interface PostgresUsersOptions {
-  url: string;
-  namespace: string;
-  log: Logger;
-  now: () => number;
-}
-
 /** What `npm run users -- import` did with one user of the file. */
 export type ImportOutcome = 'copied' | 'skipped';
 
@@ -196,9 +190,13 @@ export class PostgresUserRepository implements UserRepository {
   }
 
   /** Connects and creates the table; an unreachable database stops start-up (DATABASE_URL, password masked). */
-  static async open({ url, namespace, log, now }: PostgresUsersOptions): Promise<PostgresUserRepository> {
+  static async open(
+    { databaseUrl: url, sessionNamespace }: Pick<Config, 'databaseUrl' | 'sessionNamespace'>,
+    log: Logger,
+    now = Date.now,
+  ): Promise<PostgresUserRepository> {
     // Safe unquoted: config allows only [a-z0-9_] starting with a letter.
-    const table = `${namespace}_users`;
+    const table = `${sessionNamespace}_users`;
     const pool = boundedPool(url, { deadlineMs: userQueryDeadlineMs, max: 10 }, (error) =>
       log.warn(`postgres user store connection lost: ${reasonOf(error)}`),
     );
@@ -213,17 +211,16 @@ export class PostgresUserRepository implements UserRepository {
   }
 
   async #query(text: string, values: unknown[]): Promise<Row[]> {
-    let rows: Row[];
     try {
-      rows = (await within(userQueryDeadlineMs, this.#pool.query<Row>(text, values))).rows;
+      const { rows } = await within(userQueryDeadlineMs, this.#pool.query<Row>(text, values));
+      this.#outage.answered();
+      return rows;
     } catch (error) {
-      // A taken name is an answer, not an outage: the caller turns it into a 409.
-      if ((error as { code?: unknown }).code === '23505') throw error;
+      // A taken name is an answer, not an outage: a 409.
+      if ((error as { code?: unknown }).code === '23505') throw new UsernameTakenError();
       this.#outage.failed(reasonOf(error));
       throw new UserStoreUnavailableError();
     }
-    this.#outage.answered();
-    return rows;
   }
 
   async #one(text: string, values: unknown[]): Promise<User | undefined> {
@@ -259,12 +256,7 @@ export class PostgresUserRepository implements UserRepository {
 
   async create(username: string, passwordHash: string): Promise<User> {
     const user = newUser(username, passwordHash, this.#now());
-    try {
-      await this.#insert(user);
-    } catch (error) {
-      if ((error as { code?: unknown }).code === '23505') throw new UsernameTakenError();
-      throw error;
-    }
+    await this.#insert(user);
     return user;
   }
 
@@ -273,11 +265,7 @@ export class PostgresUserRepository implements UserRepository {
    * is part of the same statement, so it is sent if and only if the bump commits.
    */
   bumpSessionVersion(id: string): Promise<User | undefined> {
-    return this.#change(
-      id,
-      `UPDATE ${this.#table} SET session_version = session_version + 1 WHERE id = $1`,
-      [],
-    );
+    return this.#change(id, `UPDATE ${this.#table} SET session_version = session_version + 1 WHERE id = $1`);
   }
 
   changePassword(id: string, passwordHash: string): Promise<User | undefined> {
@@ -289,11 +277,11 @@ export class PostgresUserRepository implements UserRepository {
   }
 
   async delete(id: string): Promise<boolean> {
-    return (await this.#change(id, `DELETE FROM ${this.#table} WHERE id = $1`, [])) !== undefined;
+    return (await this.#change(id, `DELETE FROM ${this.#table} WHERE id = $1`)) !== undefined;
   }
 
   /** Runs one UPDATE or DELETE of the user and announces it to every instance (the cache). */
-  async #change(id: string, statement: string, values: unknown[]): Promise<User | undefined> {
+  async #change(id: string, statement: string, values: unknown[] = []): Promise<User | undefined> {
     try {
       return await this.#one(
         `WITH changed AS (${statement} RETURNING ${columns})

@@ -1,4 +1,5 @@
-import { access, mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import { StartupError } from '../startup-error.ts';
@@ -11,15 +12,6 @@ export class UserFileError extends StartupError {
   }
 }
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Opens the lowdb user file, creating it on first start. A file that exists but does
  * not hold a user list is refused and never rewritten: replacing it with an empty
@@ -28,7 +20,7 @@ async function exists(file: string): Promise<boolean> {
  */
 export async function openUserFile(file: string): Promise<Low<UserFile>> {
   const db = new Low<UserFile>(new DurableJSONFile<UserFile>(file), { users: [] });
-  if (!(await exists(file))) {
+  if (!existsSync(file)) {
     await mkdir(path.dirname(file), { recursive: true });
     await db.write();
     return db;

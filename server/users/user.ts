@@ -29,11 +29,7 @@ export function newUser(username: string, passwordHash: string, createdAtMs: num
 }
 
 /** What any response may say about a user: never the hash. */
-export interface PublicUser {
-  id: string;
-  username: string;
-  createdAt: string;
-}
+export type PublicUser = Pick<User, 'id' | 'username' | 'createdAt'>;
 
 export function toPublic(user: User): PublicUser {
   return { id: user.id, username: user.username, createdAt: user.createdAt };

@@ -120,7 +120,7 @@ describe('the users table', function () {
     const log = createLogger('silent');
     const outcomes = await Promise.allSettled(
       Array.from({ length: 20 }, () =>
-        PostgresUserRepository.open({ url: specDatabaseUrl, namespace, log, now: Date.now }),
+        PostgresUserRepository.open({ databaseUrl: specDatabaseUrl, sessionNamespace: namespace }, log),
       ),
     );
     const failures = outcomes.filter((outcome) => outcome.status === 'rejected');
@@ -137,12 +137,10 @@ describe('the users table', function () {
   // What `npm run users -- import` does for each user, in the spec process (import.spec.ts
   // runs the command itself).
   it('imports a user once: the same id, or the same name in another case, is skipped', async () => {
-    const users = await PostgresUserRepository.open({
-      url: specDatabaseUrl,
-      namespace,
-      log: createLogger('silent'),
-      now: Date.now,
-    });
+    const users = await PostgresUserRepository.open(
+      { databaseUrl: specDatabaseUrl, sessionNamespace: namespace },
+      createLogger('silent'),
+    );
     try {
       const bob = {
         id: 'a1b2c3d4-0000-4000-8000-00000000000b',
