@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { format, resolveConfig } from 'prettier';
-import { machineLine, meRatioTarget, tables, type BenchResults } from './support/report.ts';
+import { machineLine, meRatioTarget, tables, x, type BenchResults } from './support/report.ts';
 import { ratioBetween } from './support/throughput.ts';
 
 // The two documents `npm run bench` writes from its results: docs/benchmarks.md whole,
@@ -15,7 +15,6 @@ export async function writeBenchmarksDoc(results: BenchResults): Promise<void> {
   const t = tables(results);
   const { stores } = results;
   const cookieMe = stores.stores.find((store) => store.kind === 'cookie')?.me;
-  const x = (value: number | undefined) => (value === undefined ? '–' : `${value.toFixed(2)}×`);
   const overHelmet = (figures: typeof cookieMe) =>
     figures ? ratioBetween(figures, stores.helmet) : undefined;
   const text = `# Benchmarks
@@ -54,7 +53,7 @@ ${x(overHelmet(cookieMe))}.
 
 ## Where \`GET /api/me\`'s time goes, from a CPU profile
 
-Same run: ${results.stores.profiles[0]!.answers.toLocaleString('en')} answers of the \`helmet()\` route and ${results.stores.profiles[1]!.answers.toLocaleString('en')} of cookie-mode \`GET /api/me\`
+Same run: ${stores.profiles.helmet.answers.toLocaleString('en')} answers of the \`helmet()\` route and ${stores.profiles.cookieMe.answers.toLocaleString('en')} of cookie-mode \`GET /api/me\`
 (one window each, as long as a throughput round), each server profiling its own main thread
 (V8's sampling profiler, started and stopped over the bench's IPC channel by
 \`bench/support/profile-hook.ts\`; \`npm start\` loads no such code). Each sample's time goes to

@@ -31,8 +31,8 @@ export interface StoresResult {
   clientSessions: TargetFigures;
   /** helmet() and the least a session check can do, by hand. */
   least: TargetFigures;
-  /** Main-thread time per answer by where it went: the helmet() route, then cookie-mode GET /api/me. */
-  profiles: TargetProfile[];
+  /** Main-thread time per answer by where it went, for the helmet() route and cookie-mode GET /api/me. */
+  profiles: { helmet: TargetProfile; cookieMe: TargetProfile };
   stores: StoreFigures[];
 }
 
@@ -84,7 +84,7 @@ async function yardstickCookie(url: string): Promise<string> {
   const res = await fetch(url, { method: 'POST' });
   await res.arrayBuffer();
   const line = res.headers.getSetCookie().find((header) => header.startsWith('session='));
-  if (!line) throw new Error(`the client-sessions yardstick answered ${res.status} without a cookie`);
+  if (!line) throw new Error(`the yardstick's POST ${url} answered ${res.status} without a cookie`);
   return line.slice(0, line.indexOf(';'));
 }
 
@@ -135,10 +135,10 @@ export async function measureStores(options: StoresOptions): Promise<StoresResul
     );
     const helmetTarget = extra.find((target) => target.name === 'helmet')!;
     const cookieTarget = targets.find((target) => target.name === 'cookie')!;
-    const profiles = [
-      await profileTarget(bare.child, helmetTarget, options.seconds),
-      await profileTarget(cookieServer.child, cookieTarget, options.seconds),
-    ];
+    const profiles = {
+      helmet: await profileTarget(bare.child, helmetTarget, options.seconds),
+      cookieMe: await profileTarget(cookieServer.child, cookieTarget, options.seconds),
+    };
     for (const store of stores) if (!store.skipped) store.me = byName.get(store.kind);
 
     for (const store of stores) {
